@@ -1,0 +1,19 @@
+from .models import DistrictMembership
+
+
+def admin_district_ids(user) -> list[int]:
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_admin_district_ids", None)
+    if cached is None:
+        cached = list(
+            DistrictMembership.objects.filter(user=user, role=DistrictMembership.Role.ADMIN).values_list(
+                "district_id", flat=True
+            )
+        )
+        user._admin_district_ids = cached
+    return cached
+
+
+def is_district_employee(user, district_id) -> bool:
+    return DistrictMembership.objects.filter(user=user, district_id=district_id).exists()

@@ -1,0 +1,20 @@
+"""Small helpers shared by the API modules."""
+from rest_framework.settings import api_settings
+from rest_framework.throttling import UserRateThrottle
+
+
+class WriteThrottle(UserRateThrottle):
+    """Writes per person; reads are not throttled."""
+
+    scope = "writes"
+
+    def allow_request(self, request, view):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        return super().allow_request(request, view)
+
+
+def paginate(view, request, queryset, serializer_class, **kwargs):
+    paginator = api_settings.DEFAULT_PAGINATION_CLASS()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True, **kwargs).data)

@@ -1,0 +1,181 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.audit.services import access_record
+from apps.core.api import WriteThrottle, paginate
+from apps.students.api import StudentOut
+from apps.students.selectors import student_get_for
+
+from . import services
+from .models import IEP, Position, Recommendation
+from .representations import IEPOut, PositionOut, RecommendationOut, RecommendationVersionOut
+from .selectors import (
+    events_after,
+    iep_get_for,
+    ieps_of_student,
+    positions_of,
+    recommendation_get_for,
+    recommendations_of,
+    versions_of,
+)
+
+TEXT_LIMIT = 20_000
+
+
+class StudentDetailApi(APIView):
+    """A child's summary. Lives here, above `audit`, because opening it is logged."""
+
+    @extend_schema(responses=StudentOut)
+    def get(self, request, student_id):
+        student = student_get_for(request.user, student_id)
+        access_record(actor=request.user, student=student, obj=student)
+        return Response(StudentOut(student).data)
+
+
+class StudentIEPsApi(APIView):
+    throttle_classes = [WriteThrottle]
+
+    class IEPIn(serializers.Serializer):
+        meeting_at = serializers.DateField()
+        last_evaluated_on = serializers.DateField(required=False, allow_null=True)
+
+    @extend_schema(responses=IEPOut(many=True))
+    def get(self, request, student_id):
+        student = student_get_for(request.user, student_id)
+        return paginate(self, request, ieps_of_student(student), IEPOut)
+
+    @extend_schema(request=IEPIn, responses={201: IEPOut})
+    def post(self, request, student_id):
+        student = student_get_for(request.user, student_id)
+        data = self.IEPIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        iep = services.iep_create(actor=request.user, student=student, **data.validated_data)
+        return Response(IEPOut(iep).data, status=201)
+
+
+class IEPDetailApi(APIView):
+    @extend_schema(responses=IEPOut)
+    def get(self, request, iep_id):
+        iep = iep_get_for(request.user, iep_id)
+        access_record(actor=request.user, student=iep.student, obj=iep)
+        return Response(IEPOut(iep).data)
+
+
+class IEPStatusApi(APIView):
+    throttle_classes = [WriteThrottle]
+
+    class IEPStatusIn(serializers.Serializer):
+        status = serializers.ChoiceField(choices=IEP.Status.choices)
+
+    @extend_schema(request=IEPStatusIn, responses=IEPOut)
+    def post(self, request, iep_id):
+        iep = iep_get_for(request.user, iep_id)
+        data = self.IEPStatusIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        iep = services.iep_set_status(actor=request.user, iep=iep, status=data.validated_data["status"])
+        return Response(IEPOut(iep).data)
+
+
+class RecommendationIn(serializers.Serializer):
+    area = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    kind = serializers.ChoiceField(choices=Recommendation.Kind.choices)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=TEXT_LIMIT, required=False, allow_blank=True)
+    rationale = serializers.CharField(max_length=TEXT_LIMIT)
+    minutes_per_week = serializers.IntegerField(min_value=0, max_value=3000, required=False, allow_null=True)
+    setting = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class RecommendationPatchIn(RecommendationIn):
+    status = serializers.ChoiceField(choices=Recommendation.Status.choices, required=False)
+    change_note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)
+
+
+class RecommendationListApi(APIView):
+    throttle_classes = [WriteThrottle]
+
+    @extend_schema(responses=RecommendationOut(many=True))
+    def get(self, request, iep_id):
+        iep = iep_get_for(request.user, iep_id)
+        return paginate(self, request, recommendations_of(iep), RecommendationOut)
+
+    @extend_schema(request=RecommendationIn, responses={201: RecommendationOut})
+    def post(self, request, iep_id):
+        iep = iep_get_for(request.user, iep_id)
+        data = RecommendationIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        rec = services.recommendation_create(actor=request.user, iep=iep, **data.validated_data)
+        return Response(RecommendationOut(rec).data, status=201)
+
+
+class RecommendationDetailApi(APIView):
+    throttle_classes = [WriteThrottle]
+
+    @extend_schema(responses=RecommendationOut)
+    def get(self, request, recommendation_id):
+        rec = recommendation_get_for(request.user, recommendation_id)
+        access_record(actor=request.user, student=rec.iep.student, obj=rec)
+        return Response(RecommendationOut(rec).data)
+
+    @extend_schema(request=RecommendationPatchIn, responses=RecommendationOut)
+    def patch(self, request, recommendation_id):
+        rec = recommendation_get_for(request.user, recommendation_id)
+        data = RecommendationPatchIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        rec = services.recommendation_update(actor=request.user, recommendation=rec, **data.validated_data)
+        return Response(RecommendationOut(rec).data)
+
+
+class RecommendationVersionsApi(APIView):
+    @extend_schema(responses=RecommendationVersionOut(many=True))
+    def get(self, request, recommendation_id):
+        rec = recommendation_get_for(request.user, recommendation_id)
+        return paginate(self, request, versions_of(rec), RecommendationVersionOut)
+
+
+class PositionsApi(APIView):
+    @extend_schema(responses=PositionOut(many=True))
+    def get(self, request, recommendation_id):
+        rec = recommendation_get_for(request.user, recommendation_id)
+        return paginate(self, request, positions_of(rec), PositionOut)
+
+
+class PositionApi(APIView):
+    throttle_classes = [WriteThrottle]
+
+    class PositionIn(serializers.Serializer):
+        stance = serializers.ChoiceField(choices=Position.Stance.choices)
+        basis = serializers.CharField(max_length=TEXT_LIMIT, required=False, allow_blank=True, default="")
+        observed_in = serializers.ChoiceField(choices=Position.Observed.choices, required=False, allow_blank=True, default="")
+        examples = serializers.CharField(max_length=TEXT_LIMIT, required=False, allow_blank=True, default="")
+
+    @extend_schema(request=PositionIn, responses=PositionOut)
+    def put(self, request, recommendation_id):
+        rec = recommendation_get_for(request.user, recommendation_id)
+        data = self.PositionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        position = services.position_set(actor=request.user, recommendation=rec, **data.validated_data)
+        return Response(PositionOut(position).data)
+
+
+class EventsApi(APIView):
+    class EventOut(serializers.Serializer):
+        seq = serializers.IntegerField()
+        type = serializers.CharField()
+        at = serializers.DateTimeField()
+        data = serializers.JSONField()
+
+    class EventsQueryIn(serializers.Serializer):
+        after = serializers.IntegerField(min_value=0, required=False, default=0)
+
+    @extend_schema(parameters=[OpenApiParameter("after", int)], responses=EventOut(many=True))
+    def get(self, request, iep_id):
+        iep = iep_get_for(request.user, iep_id)
+        query = self.EventsQueryIn(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return paginate(self, request, events_after(iep, query.validated_data["after"]), self.EventOut)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IepsConfig(AppConfig):
+    name = "apps.ieps"
+    label = "ieps"

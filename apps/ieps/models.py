@@ -1,0 +1,145 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.students.models import Student
+
+
+class IEP(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PROPOSED = "proposed", _("Proposed")
+        ACTIVE = "active", _("Active")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="ieps")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    meeting_at = models.DateField(_("meeting date"))
+    last_evaluated_on = models.DateField(_("last evaluation"), null=True, blank=True)
+    annual_review_due = models.DateField(_("annual review due"))
+    reevaluation_due = models.DateField(_("reevaluation due"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The last event sequence number; incremented under a row lock so numbers are gapless.
+    last_event_seq = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-meeting_at", "-id"]
+        verbose_name = "IEP"
+
+    def __str__(self):
+        return f"IEP {self.meeting_at} · {self.student}"
+
+    @property
+    def is_editable(self):
+        return self.status in (self.Status.DRAFT, self.Status.PROPOSED)
+
+
+class Recommendation(models.Model):
+    class Kind(models.TextChoices):
+        SERVICE = "service", _("Service")
+        GOAL = "goal", _("Goal")
+        ACCOMMODATION = "accommodation", _("Accommodation")
+        PLACEMENT = "placement", _("Placement")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    iep = models.ForeignKey(IEP, on_delete=models.CASCADE, related_name="recommendations")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    area = models.CharField(_("area"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    rationale = models.TextField(_("rationale"))
+    minutes_per_week = models.PositiveIntegerField(
+        _("minutes per week"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(3000)]
+    )
+    setting = models.CharField(_("setting"), max_length=200, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["iep", "id"])]
+
+    def __str__(self):
+        return self.title
+
+
+VERSIONED_FIELDS = ["area", "kind", "title", "description", "rationale", "minutes_per_week", "setting", "status"]
+
+
+class RecommendationVersion(models.Model):
+    """An immutable snapshot: every save of a recommendation adds one; none is ever changed."""
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    area = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(max_length=20)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    rationale = models.TextField()
+    minutes_per_week = models.PositiveIntegerField(null=True, blank=True)
+    setting = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=20)
+    change_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["version"]
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "version"], name="recommendation_version_unique")
+        ]
+
+
+class Position(models.Model):
+    class Stance(models.TextChoices):
+        AGREE = "agree", _("Agree")
+        DISAGREE = "disagree", _("Disagree")
+        UNSURE = "unsure", _("Unsure")
+
+    class Observed(models.TextChoices):
+        HOME = "home", _("At home")
+        SCHOOL = "school", _("At school")
+        CLINIC = "clinic", _("In the clinic")
+        COMMUNITY = "community", _("In the community")
+        OTHER = "other", _("Elsewhere")
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="positions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=20)
+    stance = models.CharField(_("position"), max_length=10, choices=Stance.choices)
+    basis = models.TextField(_("basis"), blank=True)
+    observed_in = models.CharField(_("observed"), max_length=20, choices=Observed.choices, blank=True)
+    examples = models.TextField(_("examples"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["recommendation", "user"], name="position_one_per_member")]
+
+
+class Event(models.Model):
+    """The IEP's durable event log. Live messages are a copy; this table is the truth."""
+
+    iep = models.ForeignKey(IEP, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveBigIntegerField()
+    type = models.CharField(max_length=50)
+    at = models.DateTimeField(auto_now_add=True)
+    data = models.JSONField(default=dict)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["seq"]
+        constraints = [models.UniqueConstraint(fields=["iep", "seq"], name="event_seq_unique_per_iep")]
+
+    def as_message(self):
+        return {"seq": self.seq, "type": self.type, "at": self.at.isoformat().replace("+00:00", "Z"), "data": self.data}

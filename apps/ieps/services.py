@@ -1,0 +1,164 @@
+"""Every write on IEPs, recommendations and positions. Each checks permission, validates,
+saves and records the team's event in one transaction."""
+from datetime import date
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from apps.core.errors import ApplicationError, Conflict, Forbidden
+from apps.students.models import Student
+from apps.students.selectors import role_for
+
+from .events import event_append
+from .models import IEP, VERSIONED_FIELDS, Position, Recommendation, RecommendationVersion
+from .policy import (
+    may_add_recommendation,
+    may_change_iep_status,
+    may_create_iep,
+    may_edit_recommendation,
+    may_take_position,
+)
+from .representations import position_data, recommendation_data
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def iep_create(*, actor, student: Student, meeting_at: date, last_evaluated_on: date | None = None) -> IEP:
+    if not may_create_iep(actor, student):
+        raise Forbidden(_("Only the case manager or a district administrator may start an IEP."))
+    if last_evaluated_on is None:
+        previous = IEP.objects.filter(student=student).exclude(last_evaluated_on=None).order_by("-meeting_at").first()
+        last_evaluated_on = previous.last_evaluated_on if previous else None
+    if last_evaluated_on and last_evaluated_on > meeting_at:
+        raise ApplicationError(
+            _("The last evaluation cannot be after the meeting."),
+            fields={"last_evaluated_on": [_("Must be on or before the meeting date.")]},
+        )
+    iep = IEP.objects.create(
+        student=student,
+        meeting_at=meeting_at,
+        last_evaluated_on=last_evaluated_on,
+        annual_review_due=_add_years(meeting_at, 1),
+        reevaluation_due=_add_years(last_evaluated_on, 3) if last_evaluated_on else None,
+        created_by=actor,
+    )
+    return iep
+
+
+NEXT_STATUS = {
+    IEP.Status.DRAFT: {IEP.Status.PROPOSED},
+    IEP.Status.PROPOSED: {IEP.Status.DRAFT, IEP.Status.ACTIVE},
+    IEP.Status.ACTIVE: set(),
+    IEP.Status.SUPERSEDED: set(),
+}
+
+
+@transaction.atomic
+def iep_set_status(*, actor, iep: IEP, status: str) -> IEP:
+    """draft → proposed → active; activating one IEP supersedes the child's previous active IEP."""
+    if not may_change_iep_status(actor, iep.student):
+        raise Forbidden(_("Only the case manager or a district administrator may change an IEP's status."))
+    iep = IEP.objects.select_for_update().get(id=iep.id)
+    if status not in NEXT_STATUS.get(iep.status, set()):
+        raise Conflict(
+            _("An IEP that is %(now)s cannot become %(next)s.") % {"now": iep.status, "next": status},
+            code="invalid_transition",
+        )
+    if status == IEP.Status.ACTIVE:
+        IEP.objects.filter(student_id=iep.student_id, status=IEP.Status.ACTIVE).update(status=IEP.Status.SUPERSEDED)
+    iep.status = status
+    iep.save(update_fields=["status"])
+    event_append(iep_id=iep.id, type="iep.status_changed", data={"id": iep.id, "status": status}, actor=actor)
+    return iep
+
+
+def _check_service_fields(kind, minutes):
+    if minutes is not None and minutes < 0:
+        raise ApplicationError(_("Minutes cannot be negative."), fields={"minutes_per_week": [_("Must be 0 or more.")]})
+    if kind != Recommendation.Kind.SERVICE and minutes:
+        raise ApplicationError(
+            _("Only services have minutes per week."), fields={"minutes_per_week": [_("Only for services.")]}
+        )
+
+
+def _snapshot(rec: Recommendation, actor, note: str = "") -> RecommendationVersion:
+    return RecommendationVersion.objects.create(
+        recommendation=rec,
+        version=rec.version,
+        edited_by=actor,
+        change_note=note,
+        **{f: getattr(rec, f) for f in VERSIONED_FIELDS},
+    )
+
+
+def _require_editable(iep: IEP):
+    if not iep.is_editable:
+        raise Conflict(_("This IEP is %(status)s; it cannot be changed.") % {"status": iep.get_status_display()},
+                       code="iep_locked")
+
+
+@transaction.atomic
+def recommendation_create(*, actor, iep: IEP, kind: str, title: str, rationale: str, area: str = "",
+                          description: str = "", minutes_per_week: int | None = None,
+                          setting: str = "") -> Recommendation:
+    if not may_add_recommendation(actor, iep.student):
+        raise Forbidden(_("Only clinicians and the case manager may add recommendations."))
+    _require_editable(iep)
+    if not rationale.strip():
+        raise ApplicationError(_("Every recommendation needs its rationale."), fields={"rationale": [_("Required.")]})
+    _check_service_fields(kind, minutes_per_week)
+    rec = Recommendation.objects.create(
+        iep=iep, author=actor, kind=kind, title=title, rationale=rationale, area=area,
+        description=description, minutes_per_week=minutes_per_week, setting=setting,
+    )
+    _snapshot(rec, actor)
+    event_append(iep_id=iep.id, type="recommendation.created", data=recommendation_data(rec), actor=actor)
+    return rec
+
+
+@transaction.atomic
+def recommendation_update(*, actor, recommendation: Recommendation, change_note: str = "", **changes) -> Recommendation:
+    """A change makes a new version; earlier versions stay as they were."""
+    if not may_edit_recommendation(actor, recommendation):
+        raise Forbidden(_("Only the author or the case manager may change this recommendation."))
+    rec = Recommendation.objects.select_for_update().select_related("iep", "author").get(id=recommendation.id)
+    _require_editable(rec.iep)
+    unknown = set(changes) - set(VERSIONED_FIELDS)
+    if unknown:
+        raise ApplicationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
+    changed = {k: v for k, v in changes.items() if getattr(rec, k) != v}
+    if not changed:
+        return rec
+    if "rationale" in changed and not str(changed["rationale"]).strip():
+        raise ApplicationError(_("Every recommendation needs its rationale."), fields={"rationale": [_("Required.")]})
+    _check_service_fields(changed.get("kind", rec.kind), changed.get("minutes_per_week", rec.minutes_per_week))
+    for field, value in changed.items():
+        setattr(rec, field, value)
+    rec.version += 1
+    rec.save(update_fields=[*changed, "version", "updated_at"])
+    _snapshot(rec, actor, change_note)
+    event_append(iep_id=rec.iep_id, type="recommendation.updated", data=recommendation_data(rec), actor=actor)
+    return rec
+
+
+@transaction.atomic
+def position_set(*, actor, recommendation: Recommendation, stance: str, basis: str = "", observed_in: str = "",
+                 examples: str = "") -> Position:
+    student = recommendation.iep.student
+    if not may_take_position(actor, student):
+        raise Forbidden(_("Only members of the child's team record positions."))
+    position, _created = Position.objects.update_or_create(
+        recommendation=recommendation,
+        user=actor,
+        defaults={"role": role_for(actor, student), "stance": stance, "basis": basis,
+                  "observed_in": observed_in, "examples": examples},
+    )
+    position.user = actor
+    event_append(iep_id=recommendation.iep_id, type="position.updated", data=position_data(position), actor=actor)
+    return position

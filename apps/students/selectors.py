@@ -1,0 +1,73 @@
+"""Which children, and which teams, a person may see. Every list and detail starts here."""
+from django.db.models import Q, QuerySet
+
+from apps.accounts.selectors import admin_district_ids
+from apps.core.errors import NotFound
+
+from .models import Membership, Role, Student, active_membership_q
+
+
+def students_visible_to(user) -> QuerySet[Student]:
+    if not user.is_authenticated:
+        return Student.objects.none()
+    on_team = Membership.objects.filter(active_membership_q(), user=user).values("student_id")
+    return Student.objects.filter(Q(id__in=on_team) | Q(district_id__in=admin_district_ids(user))).select_related(
+        "school", "district"
+    )
+
+
+def student_get_for(user, student_id) -> Student:
+    student = students_visible_to(user).filter(id=student_id).first()
+    if student is None:
+        raise NotFound("Not found.")
+    return student
+
+
+def membership_for(user, student_id) -> Membership | None:
+    """The person's active team membership for this child, memoised on the user for one request."""
+    if not user.is_authenticated:
+        return None
+    cache = user.__dict__.setdefault("_membership_cache", {})
+    if student_id not in cache:
+        cache[student_id] = (
+            Membership.objects.filter(active_membership_q(), user=user, student_id=student_id).first()
+        )
+    return cache[student_id]
+
+
+def role_for(user, student) -> str | None:
+    """What the person is to this child: their team role, else district admin, else nothing."""
+    membership = membership_for(user, student.id)
+    if membership:
+        return membership.role
+    if student.district_id in admin_district_ids(user):
+        return Role.DISTRICT_ADMIN
+    return None
+
+
+def team_for(student) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(active_membership_q(), student=student)
+        .select_related("user")
+        .order_by("role", "user__full_name", "id")
+    )
+
+
+def team_user_ids(student_id) -> list[int]:
+    return list(
+        Membership.objects.filter(active_membership_q(), student_id=student_id).values_list("user_id", flat=True)
+    )
+
+
+def role_summary_for(user) -> str:
+    """One line for the page header: the roles this person holds, for them to recognise."""
+    if admin_district_ids(user):
+        return str(Role.DISTRICT_ADMIN.label)
+    roles = set(Membership.objects.filter(active_membership_q(), user=user).values_list("role", flat=True))
+    if not roles:
+        return str(Role.EVALUATOR.label) if user.evaluator_organization_id else ""
+    return ", ".join(str(Role(r).label) for r in sorted(roles))
+
+
+def memberships_of(user) -> QuerySet[Membership]:
+    return Membership.objects.filter(active_membership_q(), user=user).select_related("student")

@@ -1,0 +1,28 @@
+"""/api/v1/: every path of API.md, in its order."""
+from django.urls import path
+
+from apps.accounts.api import TokenApi
+from apps.audit.api import AccessLogApi
+from apps.ieps import api as ieps
+from apps.students import api as students
+
+urlpatterns = [
+    path("auth/token/", TokenApi.as_view(), name="token"),
+    path("me/", students.MeApi.as_view(), name="me"),
+    path("students/", students.StudentListApi.as_view(), name="student-list"),
+    path("students/<int:student_id>/", ieps.StudentDetailApi.as_view(), name="student-detail"),
+    path("students/<int:student_id>/team/", students.TeamApi.as_view(), name="student-team"),
+    path("students/<int:student_id>/access-log/", AccessLogApi.as_view(), name="student-access-log"),
+    path("students/<int:student_id>/ieps/", ieps.StudentIEPsApi.as_view(), name="student-ieps"),
+    path("ieps/<int:iep_id>/", ieps.IEPDetailApi.as_view(), name="iep-detail"),
+    path("ieps/<int:iep_id>/status/", ieps.IEPStatusApi.as_view(), name="iep-status"),
+    path("ieps/<int:iep_id>/recommendations/", ieps.RecommendationListApi.as_view(), name="iep-recommendations"),
+    path("ieps/<int:iep_id>/events/", ieps.EventsApi.as_view(), name="iep-events"),
+    path("recommendations/<int:recommendation_id>/", ieps.RecommendationDetailApi.as_view(), name="recommendation-detail"),
+    path("recommendations/<int:recommendation_id>/versions/", ieps.RecommendationVersionsApi.as_view(),
+         name="recommendation-versions"),
+    path("recommendations/<int:recommendation_id>/positions/", ieps.PositionsApi.as_view(),
+         name="recommendation-positions"),
+    path("recommendations/<int:recommendation_id>/position/", ieps.PositionApi.as_view(),
+         name="recommendation-position"),
+]

@@ -1,0 +1,97 @@
+"""Shared fixtures: the demo personas, API clients signed in as them, and the services check."""
+import os
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+DEMO_PASSWORD = "demo-pass-2026"
+PERSONAS = ["admin", "casemanager", "ot", "slp", "teacher.leo", "parent.maya", "parent.leo", "evaluator"]
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def pytest_sessionstart(session):
+    if REQUIRE_SERVICES:
+        engine = settings.DATABASES["default"]["ENGINE"]
+        assert "postgresql" in engine, f"REQUIRE_SERVICES=1 but the database is {engine}: set DATABASE_URL"
+        assert settings.REDIS_URL, "REQUIRE_SERVICES=1 but REDIS_URL is not set"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `services` need PostgreSQL and Redis. Locally they skip with the reason;
+    in CI (REQUIRE_SERVICES=1) the session check above guarantees they run."""
+    if REQUIRE_SERVICES:
+        return
+    missing = []
+    if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        missing.append("DATABASE_URL (PostgreSQL)")
+    if not settings.REDIS_URL:
+        missing.append("REDIS_URL")
+    if missing:
+        skip = pytest.mark.skip(reason="needs " + " and ".join(missing) + "; CI sets them")
+        for item in items:
+            if "services" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Throttle counters live in the cache; each test starts with none.
+    cache.clear()
+    yield
+
+
+def _load_demo():
+    from apps.ieps.models import IEP, Recommendation
+    from apps.accounts.models import User
+    from apps.students.models import Student
+
+    call_command("seed_demo", password=DEMO_PASSWORD, stdout=open(os.devnull, "w"))
+    users = {email.split("@")[0]: u for u in User.objects.all() for email in [u.email]}
+    maya = Student.objects.get(first_name="Maya")
+    leo = Student.objects.get(first_name="Leo")
+    maya_iep = IEP.objects.get(student=maya)
+    leo_iep = IEP.objects.get(student=leo)
+    return SimpleNamespace(
+        users=users,
+        maya=maya,
+        leo=leo,
+        maya_iep=maya_iep,
+        leo_iep=leo_iep,
+        maya_recs=list(Recommendation.objects.filter(iep=maya_iep).order_by("id")),
+        leo_recs=list(Recommendation.objects.filter(iep=leo_iep).order_by("id")),
+        **{name.replace(".", "_"): users[name] for name in PERSONAS},
+    )
+
+
+@pytest.fixture
+def demo(db):
+    """The demo district from `seed_demo`: personas by name (demo.ot, demo.parent_leo ...)."""
+    return _load_demo()
+
+
+@pytest.fixture
+def transactional_demo(transactional_db):
+    return _load_demo()
+
+
+def api_client_for(user=None) -> APIClient:
+    """A client that authenticates like a real one: by token, re-reading the user each request."""
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def api_as(demo):
+    def make(persona: str | None) -> APIClient:
+        return api_client_for(demo.users[persona] if persona else None)
+
+    return make
