@@ -3,6 +3,7 @@ from django.urls import path
 
 from apps.accounts.api import TokenApi
 from apps.audit.api import AccessLogApi
+from apps.discussions import api as discussions
 from apps.ieps import api as ieps
 from apps.students import api as students
 
@@ -25,4 +26,14 @@ urlpatterns = [
          name="recommendation-positions"),
     path("recommendations/<int:recommendation_id>/position/", ieps.PositionApi.as_view(),
          name="recommendation-position"),
+    path("recommendations/<int:recommendation_id>/comments/", discussions.CommentListApi.as_view(),
+         name="recommendation-comments"),
+    path("recommendations/<int:recommendation_id>/resolve/", discussions.ThreadResolveApi.as_view(),
+         name="recommendation-resolve"),
+    path("recommendations/<int:recommendation_id>/reopen/", discussions.ThreadReopenApi.as_view(),
+         name="recommendation-reopen"),
+    path("recommendations/<int:recommendation_id>/read/", discussions.ThreadReadApi.as_view(),
+         name="recommendation-read"),
+    path("comments/<int:comment_id>/", discussions.CommentDetailApi.as_view(), name="comment-detail"),
+    path("ieps/<int:iep_id>/unread/", discussions.UnreadApi.as_view(), name="iep-unread"),
 ]

@@ -3,7 +3,10 @@ from channels.routing import URLRouter
 from django.urls import path
 
 from apps.core.websocket import websocket_stack
+from apps.ieps.consumers import IEPConsumer
 
-websocket_urlpatterns: list = []
+websocket_urlpatterns = [
+    path("ws/ieps/<int:iep_id>/", IEPConsumer.as_asgi()),
+]
 
 websocket_application = websocket_stack(URLRouter(websocket_urlpatterns))

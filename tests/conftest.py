@@ -95,3 +95,35 @@ def api_as(demo):
         return api_client_for(demo.users[persona] if persona else None)
 
     return make
+
+
+class _LiveSessions:
+    """Browser-like sessions for socket tests: sign in to get a session cookie, sign out later."""
+
+    def __init__(self):
+        self.clients = {}
+
+    async def __call__(self, user) -> str:
+        from channels.db import database_sync_to_async
+        from django.test import Client
+
+        def sign_in():
+            client = Client()
+            client.force_login(user)
+            key = client.session.session_key
+            self.clients[key] = client
+            return key
+
+        return await database_sync_to_async(sign_in)()
+
+    async def sign_out(self, session_key):
+        from channels.db import database_sync_to_async
+
+        client = self.clients.pop(session_key)
+        answer = await database_sync_to_async(client.post)("/accounts/logout/")
+        assert answer.status_code in (200, 302)
+
+
+@pytest.fixture
+def live_session():
+    return _LiveSessions()

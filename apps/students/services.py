@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.core.errors import ApplicationError, Conflict, Forbidden
+from apps.core.live import end_sockets_of
 
 from .models import Invitation, Membership, Role, Student
 from .policy import may_invite_member
@@ -101,4 +102,6 @@ def membership_grant(*, student: Student, user: User, role: str, discipline: str
 
 @transaction.atomic
 def membership_revoke(*, student: Student, user: User) -> None:
+    """Takes a person off the team; their open sockets on this child's IEPs close."""
     Membership.objects.filter(student=student, user=user).delete()
+    transaction.on_commit(lambda: end_sockets_of(user.id, reason="membership_revoked", student_id=student.id))

@@ -195,3 +195,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# The IEP live channel (/ws/ieps/<id>/).
+WEBSOCKET_MAX_FRAME_BYTES = 64 * 1024
+WEBSOCKET_MAX_FRAMES_PER_MINUTE = 100
+WEBSOCKET_HEARTBEAT_SECONDS = 25

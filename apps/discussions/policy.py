@@ -1,0 +1,29 @@
+"""Who may talk where. Evaluators read the team's threads but post only in their own
+questions thread; district administrators read, the team talks."""
+import rules
+
+from apps.students.policy import is_evaluator_for, is_team_member
+
+
+@rules.predicate
+def may_post_in(user, thread):
+    student = thread.iep.student
+    if thread.recommendation_id is None:
+        return is_team_member(user, student)
+    return is_team_member(user, student) and not is_evaluator_for(user, student)
+
+
+@rules.predicate
+def may_change_thread_state(user, thread):
+    student = thread.iep.student
+    return is_team_member(user, student) and not is_evaluator_for(user, student)
+
+
+@rules.predicate
+def is_comment_author(user, comment):
+    return comment.author_id == user.id
+
+
+rules.add_perm("discussions.post_comment", may_post_in)
+rules.add_perm("discussions.resolve_thread", may_change_thread_state)
+rules.add_perm("discussions.change_comment", is_comment_author)

@@ -1,0 +1,42 @@
+"""A comment as clients see it, in API answers and in live events alike."""
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from . import formatting
+from .models import Comment
+
+
+class CommentAuthorOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
+    role = serializers.CharField()
+
+
+class CommentOut(serializers.ModelSerializer):
+    recommendation = serializers.SerializerMethodField()
+    author = serializers.SerializerMethodField()
+    body = serializers.SerializerMethodField()
+    body_html = serializers.SerializerMethodField()
+    deleted = serializers.BooleanField()
+
+    class Meta:
+        model = Comment
+        fields = ["id", "recommendation", "thread", "parent", "author", "body", "body_html", "created_at",
+                  "edited_at", "deleted"]
+
+    def get_recommendation(self, comment) -> int | None:
+        return comment.thread.recommendation_id
+
+    @extend_schema_field(CommentAuthorOut)
+    def get_author(self, comment):
+        return {"id": comment.author_id, "full_name": comment.author.full_name, "role": comment.author_role}
+
+    def get_body(self, comment) -> str:
+        return "" if comment.deleted else comment.body
+
+    def get_body_html(self, comment) -> str:
+        return "" if comment.deleted else formatting.render(comment.body)
+
+
+def comment_data(comment) -> dict:
+    return dict(CommentOut(comment).data)

@@ -1,0 +1,52 @@
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from apps.core.errors import NotFound
+from apps.ieps.selectors import ieps_visible_to
+
+from .models import Comment, ReadMarker, Thread
+
+
+def thread_of(recommendation) -> Thread:
+    """Every recommendation has a thread. Until someone writes in it, it is an unsaved, open one
+    (a read never writes); services save it on first use."""
+    thread = Thread.objects.filter(recommendation=recommendation).first() or Thread(
+        recommendation=recommendation, iep_id=recommendation.iep_id
+    )
+    thread.recommendation = recommendation
+    thread.iep = recommendation.iep
+    return thread
+
+
+def comments_of(thread) -> QuerySet[Comment]:
+    if thread.pk is None:
+        return Comment.objects.none()
+    return Comment.objects.filter(thread=thread).select_related("author", "thread").order_by("id")
+
+
+def comments_visible_to(user) -> QuerySet[Comment]:
+    return Comment.objects.filter(thread__iep__in=ieps_visible_to(user).values("id")).select_related(
+        "author", "thread__iep__student", "thread__recommendation"
+    )
+
+
+def comment_get_for(user, comment_id) -> Comment:
+    comment = comments_visible_to(user).filter(id=comment_id).first()
+    if comment is None:
+        raise NotFound("Not found.")
+    return comment
+
+
+def unread_counts_for(user, iep) -> dict[int, int]:
+    """Unread comments per recommendation thread: others' live comments past the reader's marker."""
+    marker = ReadMarker.objects.filter(thread=OuterRef("thread_id"), user=user).values("last_read_comment_id")[:1]
+    rows = (
+        Comment.objects.filter(thread__iep=iep, thread__recommendation__isnull=False, deleted_at__isnull=True)
+        .exclude(author=user)
+        .annotate(read_upto=Coalesce(Subquery(marker), Value(0)))
+        .filter(id__gt=F("read_upto"))
+        .values("thread__recommendation_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["thread__recommendation_id"]: row["n"] for row in rows}
+

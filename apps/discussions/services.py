@@ -1,0 +1,172 @@
+"""Every write in a discussion. Each change and its live event come from the same function."""
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.errors import ApplicationError, Conflict, Forbidden
+from apps.ieps.events import event_append
+from apps.notifications.services import notify
+from apps.students.selectors import role_for, team_user_ids
+
+from . import formatting
+from .models import Comment, CommentRevision, Mention, ReadMarker, Thread
+from .policy import is_comment_author, may_change_thread_state, may_post_in
+from .representations import comment_data
+
+BODY_MAX = 10_000
+
+
+def _clean_body(body: str) -> str:
+    body = formatting.clean_text(body or "")
+    if not body:
+        raise ApplicationError(_("Write something first."), fields={"body": [_("The comment is empty.")]})
+    if len(body) > BODY_MAX:
+        raise ApplicationError(
+            _("A comment can be at most %(n)s characters.") % {"n": BODY_MAX},
+            fields={"body": [_("Too long.")]},
+        )
+    return body
+
+
+def _saved(thread: Thread) -> Thread:
+    if thread.pk is None:
+        saved, _created = Thread.objects.get_or_create(
+            recommendation_id=thread.recommendation_id, defaults={"iep_id": thread.iep_id}
+        )
+        thread.pk = thread.id = saved.id
+        thread.status = saved.status
+    return thread
+
+
+def _event(comment: Comment, type: str, actor) -> None:
+    event_append(iep_id=comment.thread.iep_id, type=type, data=comment_data(comment), actor=actor)
+
+
+@transaction.atomic
+def comment_create(*, actor, thread: Thread, body: str, parent_id: int | None = None,
+                   mentions: list[int] | None = None) -> Comment:
+    student = thread.iep.student
+    if not may_post_in(actor, thread):
+        raise Forbidden(_("You may read this discussion but not post in it."))
+    body = _clean_body(body)
+    thread = _saved(thread)
+    if thread.status == Thread.Status.RESOLVED:
+        raise Conflict(_("This discussion is resolved. Reopen it to continue."), code="thread_resolved")
+    parent = None
+    if parent_id is not None:
+        parent = Comment.objects.filter(id=parent_id, thread=thread).first()
+        if parent is None:
+            raise ApplicationError(
+                _("You can only reply to a comment in the same discussion."),
+                fields={"parent": [_("Not a comment of this discussion.")]},
+            )
+    mentioned = set(mentions or [])
+    if mentioned:
+        team = set(team_user_ids(student.id))
+        strangers = mentioned - team
+        if strangers:
+            raise ApplicationError(
+                _("You can only mention members of this child's team."),
+                fields={"mentions": [_("Not on the team: %s") % ", ".join(map(str, sorted(strangers)))]},
+            )
+        mentioned.discard(actor.id)
+    comment = Comment.objects.create(thread=thread, parent=parent, author=actor,
+                                     author_role=role_for(actor, student) or "", body=body)
+    comment.author = actor
+    comment.thread = thread
+    if mentioned:
+        Mention.objects.bulk_create([Mention(comment=comment, user_id=uid) for uid in mentioned])
+        from apps.accounts.models import User
+
+        notify(
+            list(User.objects.filter(id__in=mentioned)),
+            "mention",
+            _("%(who)s mentioned you in %(child)s's IEP discussion") % {"who": actor.full_name, "child": student.first_name},
+            body[:500],
+            url=f"/ieps/{thread.iep_id}/#comment-{comment.id}",
+        )
+    ReadMarker.objects.update_or_create(thread=thread, user=actor, defaults={"last_read_comment_id": comment.id})
+    _event(comment, "comment.created", actor)
+    return comment
+
+
+def _lock_own(actor, comment: Comment) -> Comment:
+    if not is_comment_author(actor, comment):
+        raise Forbidden(_("Only the author may change a comment."))
+    locked = Comment.objects.select_for_update().select_related("thread", "author").get(id=comment.id)
+    if locked.deleted:
+        raise Conflict(_("This comment was deleted."), code="comment_deleted")
+    return locked
+
+
+@transaction.atomic
+def comment_edit(*, actor, comment: Comment, body: str) -> Comment:
+    body = _clean_body(body)
+    comment = _lock_own(actor, comment)
+    if body == comment.body:
+        return comment
+    CommentRevision.objects.create(comment=comment, body=comment.body)
+    comment.body = body
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "edited_at"])
+    _event(comment, "comment.edited", actor)
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, actor, comment: Comment) -> Comment:
+    """A tombstone: the thread keeps its shape (replies stay), the text moves to the history."""
+    comment = _lock_own(actor, comment)
+    CommentRevision.objects.create(comment=comment, body=comment.body)
+    comment.deleted_at = timezone.now()
+    comment.save(update_fields=["deleted_at"])
+    _event(comment, "comment.deleted", actor)
+    return comment
+
+
+def _set_state(actor, thread: Thread, status: str, event_type: str) -> Thread:
+    if not may_change_thread_state(actor, thread):
+        raise Forbidden(_("Only the child's team may resolve or reopen a discussion."))
+    thread = _saved(thread)
+    locked = Thread.objects.select_for_update().get(id=thread.id)
+    if locked.status == status:
+        raise Conflict(_("The discussion is already %(s)s.") % {"s": locked.get_status_display().lower()},
+                       code="already_" + status)
+    locked.status = status
+    locked.resolved_by = actor if status == Thread.Status.RESOLVED else None
+    locked.resolved_at = timezone.now() if status == Thread.Status.RESOLVED else None
+    locked.save(update_fields=["status", "resolved_by", "resolved_at"])
+    event_append(iep_id=locked.iep_id, type=event_type, actor=actor, data={
+        "thread": locked.id, "recommendation": locked.recommendation_id, "status": status,
+        "by": {"id": actor.id, "full_name": actor.full_name},
+        "at": locked.resolved_at.isoformat() if locked.resolved_at else None,
+    })
+    locked.iep = thread.iep
+    return locked
+
+
+@transaction.atomic
+def thread_resolve(*, actor, thread: Thread) -> Thread:
+    return _set_state(actor, thread, Thread.Status.RESOLVED, "thread.resolved")
+
+
+@transaction.atomic
+def thread_reopen(*, actor, thread: Thread) -> Thread:
+    return _set_state(actor, thread, Thread.Status.OPEN, "thread.reopened")
+
+
+@transaction.atomic
+def thread_mark_read(*, actor, thread: Thread) -> ReadMarker:
+    thread = _saved(thread)
+    latest = Comment.objects.filter(thread=thread).aggregate(m=Max("id"))["m"] or 0
+    marker, _created = ReadMarker.objects.update_or_create(
+        thread=thread, user=actor, defaults={"last_read_comment_id": latest}
+    )
+    return marker
+
+
+@transaction.atomic
+def thread_open_questions(*, iep, title: str) -> Thread:
+    """A thread that belongs to no recommendation: an independent evaluator's questions."""
+    return Thread.objects.create(iep=iep, title=title[:200])

@@ -1,0 +1,166 @@
+"""Events: each type reaches the child's team and nobody else; none is lost, none escapes a
+rolled-back transaction."""
+import pytest
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.db import transaction
+
+from apps.discussions import services as discussions
+from apps.discussions.models import Comment
+from apps.discussions.selectors import thread_of
+from apps.ieps.models import Event
+from tests.conftest import api_client_for
+from tests.live import connect_member, drain, receive_events
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+
+def call(user, method, path, data=None):
+    def run():
+        return getattr(api_client_for(user), method)(path, data, format="json")
+    return database_sync_to_async(run)()
+
+
+async def _setup_comment(d):
+    answer = await call(d.ot, "post", f"/api/v1/recommendations/{d.maya_recs[0].id}/comments/", {"body": "first"})
+    return answer.json()
+
+
+# Each case: (event type, how to cause it). The audience is always Maya's team.
+async def cause_comment_created(d):
+    return await call(d.parent_maya, "post", f"/api/v1/recommendations/{d.maya_recs[0].id}/comments/", {"body": "hi"})
+
+
+async def cause_comment_edited(d):
+    comment = await _setup_comment(d)
+    return await call(d.ot, "patch", f"/api/v1/comments/{comment['id']}/", {"body": "first, edited"})
+
+
+async def cause_comment_deleted(d):
+    comment = await _setup_comment(d)
+    return await call(d.ot, "delete", f"/api/v1/comments/{comment['id']}/")
+
+
+async def cause_thread_resolved(d):
+    return await call(d.casemanager, "post", f"/api/v1/recommendations/{d.maya_recs[0].id}/resolve/")
+
+
+async def cause_thread_reopened(d):
+    await call(d.casemanager, "post", f"/api/v1/recommendations/{d.maya_recs[0].id}/resolve/")
+    return await call(d.parent_maya, "post", f"/api/v1/recommendations/{d.maya_recs[0].id}/reopen/")
+
+
+async def cause_recommendation_updated(d):
+    return await call(d.ot, "patch", f"/api/v1/recommendations/{d.maya_recs[0].id}/", {"minutes_per_week": 45})
+
+
+async def cause_recommendation_created(d):
+    return await call(d.slp, "post", f"/api/v1/ieps/{d.maya_iep.id}/recommendations/",
+                      {"kind": "goal", "title": "Retell a story", "rationale": "Narrative skills."})
+
+
+async def cause_position_updated(d):
+    return await call(d.slp, "put", f"/api/v1/recommendations/{d.maya_recs[0].id}/position/",
+                      {"stance": "unsure", "basis": "Need more data", "observed_in": "school"})
+
+
+async def cause_iep_status_changed(d):
+    return await call(d.casemanager, "post", f"/api/v1/ieps/{d.maya_iep.id}/status/", {"status": "active"})
+
+
+CASES = {
+    "comment.created": cause_comment_created,
+    "comment.edited": cause_comment_edited,
+    "comment.deleted": cause_comment_deleted,
+    "thread.resolved": cause_thread_resolved,
+    "thread.reopened": cause_thread_reopened,
+    "recommendation.updated": cause_recommendation_updated,
+    "recommendation.created": cause_recommendation_created,
+    "position.updated": cause_position_updated,
+    "iep.status_changed": cause_iep_status_changed,
+}
+
+
+@pytest.mark.parametrize("event_type", CASES)
+async def test_each_event_type_reaches_the_team_and_nobody_else(transactional_demo, event_type):
+    d = transactional_demo
+    team = [await connect_member(d.maya_iep.id, u) for u in (d.parent_maya, d.ot, d.casemanager, d.admin)]
+    outsiders = [await connect_member(d.leo_iep.id, u) for u in (d.parent_leo, d.teacher_leo, d.casemanager)]
+
+    answer = await CASES[event_type](d)
+    assert answer.status_code in (200, 201), answer.content
+
+    for socket, _hello in team:
+        frames = await drain(socket)
+        types = [f["type"] for f in frames if "seq" in f]
+        assert types[-1] == event_type
+        if event_type.startswith("comment."):
+            assert frames[-1]["data"] == answer.json()
+    for socket, _hello in outsiders:
+        assert await drain(socket) == []
+    for socket, _ in team + outsiders:
+        await socket.disconnect()
+
+
+async def test_a_deleted_comment_event_carries_the_tombstone_not_the_text(transactional_demo):
+    d = transactional_demo
+    socket, _ = await connect_member(d.maya_iep.id, d.parent_maya)
+    await cause_comment_deleted(d)
+    events = await receive_events(socket, 2)
+    assert events[-1]["type"] == "comment.deleted"
+    assert events[-1]["data"]["deleted"] is True
+    assert events[-1]["data"]["body"] == ""
+    await socket.disconnect()
+
+
+async def test_a_comment_in_a_transaction_that_rolls_back_leaves_no_event(transactional_demo):
+    d = transactional_demo
+    socket, hello = await connect_member(d.maya_iep.id, d.parent_maya)
+
+    def post_then_fail():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            discussions.comment_create(actor=d.ot, thread=thread_of(d.maya_recs[0]), body="never happened")
+            raise RuntimeError("rolled back")
+
+    await database_sync_to_async(post_then_fail)()
+    assert await socket.receive_nothing(timeout=0.5)
+    assert not await database_sync_to_async(Comment.objects.filter(body="never happened").exists)()
+    assert await database_sync_to_async(Event.objects.filter(iep=d.maya_iep, seq__gt=hello["last_seq"]).count)() == 0
+    await socket.disconnect()
+
+
+@pytest.mark.services
+async def test_no_comment_is_lost_when_the_channel_layer_drops_messages(transactional_demo):
+    """100 comments; Redis is flushed after the 30th, so the live copies of the rest go nowhere.
+    The client notices the silence, resyncs from its last sequence number, and holds all 100."""
+    import redis
+
+    d = transactional_demo
+    rec = d.maya_recs[0]
+    socket, hello = await connect_member(d.maya_iep.id, d.parent_maya)
+    start = hello["last_seq"]
+
+    for i in range(100):
+        if i == 30:
+            redis.Redis.from_url(settings.REDIS_URL).flushdb()
+        answer = await call(d.ot, "post", f"/api/v1/recommendations/{rec.id}/comments/", {"body": f"comment {i}"})
+        assert answer.status_code == 201
+
+    live = [f for f in await drain(socket, timeout=0.5) if "seq" in f]
+    assert len(live) < 100, "the flush should have cut the live stream"
+    held = {e["seq"]: e for e in live}
+    contiguous = start
+    while contiguous + 1 in held:
+        contiguous += 1
+    await socket.send_json_to({"type": "resync", "after": contiguous})
+    for event in await receive_events(socket, start + 100 - contiguous):
+        held[event["seq"]] = event
+
+    seqs = sorted(held)
+    assert seqs == list(range(start + 1, start + 101))
+    assert [held[s]["data"]["body"] for s in seqs] == [f"comment {i}" for i in range(100)]
+    stored = await database_sync_to_async(
+        lambda: list(Comment.objects.filter(thread__recommendation=rec).order_by("id").values_list("body", flat=True))
+    )()
+    assert stored == [f"comment {i}" for i in range(100)]
+    await socket.disconnect()
