@@ -40,7 +40,8 @@ def _saved(thread: Thread) -> Thread:
 
 
 def _event(comment: Comment, type: str, actor) -> None:
-    event_append(iep_id=comment.thread.iep_id, type=type, data=comment_data(comment), actor=actor)
+    event_append(iep_id=comment.thread.iep_id, type=type, data=comment_data(comment), actor=actor,
+                 recommendation_id=comment.thread.recommendation_id)
 
 
 @transaction.atomic
@@ -137,7 +138,7 @@ def _set_state(actor, thread: Thread, status: str, event_type: str) -> Thread:
     locked.resolved_by = actor if status == Thread.Status.RESOLVED else None
     locked.resolved_at = timezone.now() if status == Thread.Status.RESOLVED else None
     locked.save(update_fields=["status", "resolved_by", "resolved_at"])
-    event_append(iep_id=locked.iep_id, type=event_type, actor=actor, data={
+    event_append(iep_id=locked.iep_id, type=event_type, actor=actor, recommendation_id=locked.recommendation_id, data={
         "thread": locked.id, "recommendation": locked.recommendation_id, "status": status,
         "by": {"id": actor.id, "full_name": actor.full_name},
         "at": locked.resolved_at.isoformat() if locked.resolved_at else None,

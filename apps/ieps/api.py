@@ -1,10 +1,11 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from apps.audit.services import access_record
-from apps.core.api import WriteThrottle, paginate
+from apps.core.api import TextField, WriteThrottle, paginate
 from apps.students.api import StudentOut
 from apps.students.selectors import student_get_for
 
@@ -12,6 +13,7 @@ from . import services
 from .models import IEP, Position, Recommendation
 from .representations import IEPOut, PositionOut, RecommendationOut, RecommendationVersionOut
 from .selectors import (
+    event_presenter_for,
     events_after,
     iep_get_for,
     ieps_of_student,
@@ -79,18 +81,18 @@ class IEPStatusApi(APIView):
 
 
 class RecommendationIn(serializers.Serializer):
-    area = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    area = TextField(max_length=100, required=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=Recommendation.Kind.choices)
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=TEXT_LIMIT, required=False, allow_blank=True)
-    rationale = serializers.CharField(max_length=TEXT_LIMIT)
+    title = TextField(max_length=200)
+    description = TextField(max_length=TEXT_LIMIT, required=False, allow_blank=True)
+    rationale = TextField(max_length=TEXT_LIMIT)
     minutes_per_week = serializers.IntegerField(min_value=0, max_value=3000, required=False, allow_null=True)
-    setting = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    setting = TextField(max_length=200, required=False, allow_blank=True)
 
 
 class RecommendationPatchIn(RecommendationIn):
     status = serializers.ChoiceField(choices=Recommendation.Status.choices, required=False)
-    change_note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    change_note = TextField(max_length=500, required=False, allow_blank=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, partial=True, **kwargs)
@@ -102,7 +104,7 @@ class RecommendationListApi(APIView):
     @extend_schema(responses=RecommendationOut(many=True))
     def get(self, request, iep_id):
         iep = iep_get_for(request.user, iep_id)
-        return paginate(self, request, recommendations_of(iep), RecommendationOut)
+        return paginate(self, request, recommendations_of(iep, request.user), RecommendationOut)
 
     @extend_schema(request=RecommendationIn, responses={201: RecommendationOut})
     def post(self, request, iep_id):
@@ -150,9 +152,9 @@ class PositionApi(APIView):
 
     class PositionIn(serializers.Serializer):
         stance = serializers.ChoiceField(choices=Position.Stance.choices)
-        basis = serializers.CharField(max_length=TEXT_LIMIT, required=False, allow_blank=True, default="")
+        basis = TextField(max_length=TEXT_LIMIT, required=False, allow_blank=True, default="")
         observed_in = serializers.ChoiceField(choices=Position.Observed.choices, required=False, allow_blank=True, default="")
-        examples = serializers.CharField(max_length=TEXT_LIMIT, required=False, allow_blank=True, default="")
+        examples = TextField(max_length=TEXT_LIMIT, required=False, allow_blank=True, default="")
 
     @extend_schema(request=PositionIn, responses=PositionOut)
     def put(self, request, recommendation_id):
@@ -178,4 +180,7 @@ class EventsApi(APIView):
         iep = iep_get_for(request.user, iep_id)
         query = self.EventsQueryIn(data=request.query_params)
         query.is_valid(raise_exception=True)
-        return paginate(self, request, events_after(iep, query.validated_data["after"]), self.EventOut)
+        paginator = api_settings.DEFAULT_PAGINATION_CLASS()
+        page = paginator.paginate_queryset(events_after(iep, query.validated_data["after"]), request, view=self)
+        present = event_presenter_for(request.user, iep)
+        return paginator.get_paginated_response([present(event) for event in page])

@@ -11,7 +11,7 @@ from django.conf import settings
 from apps.core.errors import NotFound
 from apps.core.live import iep_group, user_group
 
-from .selectors import events_after, iep_get_for
+from .selectors import event_presenter_for, events_after, hidden_recommendation_ids, iep_get_for
 
 CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_NOT_ALLOWED = 4403
@@ -33,8 +33,14 @@ def _visible_iep(user, iep_id):
 
 
 @database_sync_to_async
-def _events_after(iep, after, limit):
-    return [e.as_message() for e in events_after(iep, after)[:limit]]
+def _events_after(user, iep, after, limit):
+    present = event_presenter_for(user, iep)
+    return [present(e) for e in events_after(iep, after)[:limit]]
+
+
+@database_sync_to_async
+def _hidden_recommendations(user, iep):
+    return hidden_recommendation_ids(user, iep)
 
 
 class IEPConsumer(AsyncWebsocketConsumer):
@@ -55,6 +61,7 @@ class IEPConsumer(AsyncWebsocketConsumer):
         if self.iep is None:
             await self._refuse(CLOSE_NOT_ALLOWED, "not_allowed", "You are not on this child's team.")
             return
+        self.hidden = await _hidden_recommendations(user, self.iep)
         self.groups_joined = [iep_group(self.iep.id), user_group(user.id)]
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
@@ -98,7 +105,7 @@ class IEPConsumer(AsyncWebsocketConsumer):
 
     async def _resync(self, after):
         while True:
-            batch = await _events_after(self.iep, after, RESYNC_BATCH)
+            batch = await _events_after(self.user, self.iep, after, RESYNC_BATCH)
             for event in batch:
                 await self._send(event)
             if len(batch) < RESYNC_BATCH:
@@ -128,12 +135,14 @@ class IEPConsumer(AsyncWebsocketConsumer):
             await self._refuse(CLOSE_NOT_ALLOWED, "access_ended", "Your access to this IEP has ended.")
             return False
         self.iep = iep
+        self.hidden = await _hidden_recommendations(self.user, iep)
         return True
 
     # Channel-layer handlers --------------------------------------------------------------
 
     async def iep_event(self, message):
-        await self.send(text_data=message["text"])
+        hidden = message.get("recommendation") in self.hidden
+        await self.send(text_data=message["redacted"] if hidden else message["text"])
 
     async def access_changed(self, message):
         if message.get("reason") == "signed_out":

@@ -136,10 +136,29 @@ class Event(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     data = models.JSONField(default=dict)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The recommendation the event is about, if any: an evaluator sees only those in dispute.
+    recommendation_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["seq"]
         constraints = [models.UniqueConstraint(fields=["iep", "seq"], name="event_seq_unique_per_iep")]
 
-    def as_message(self):
-        return {"seq": self.seq, "type": self.type, "at": self.at.isoformat().replace("+00:00", "Z"), "data": self.data}
+    def as_message(self, redacted=False):
+        """The event as clients get it. A redacted one keeps its place in the sequence (no gap
+        for the client to chase) but says nothing of what happened."""
+        at = self.at.isoformat().replace("+00:00", "Z")
+        if redacted:
+            return {"seq": self.seq, "type": "redacted", "at": at, "data": {}}
+        return {"seq": self.seq, "type": self.type, "at": at, "data": self.data}
+
+
+class EvaluatorScope(models.Model):
+    """The recommendations an independent evaluator's membership lets them see: those in dispute."""
+
+    membership = models.ForeignKey("students.Membership", on_delete=models.CASCADE, related_name="evaluator_scope")
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "recommendation"], name="evaluator_scope_unique"),
+        ]

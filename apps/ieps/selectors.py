@@ -1,14 +1,27 @@
 """Reads of IEPs and recommendations, always through the child's visibility."""
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from apps.core.errors import NotFound
+from apps.students.models import Membership, Role, active_membership_q
 from apps.students.selectors import students_visible_to
 
-from .models import IEP, Event, Position, Recommendation, RecommendationVersion
+from .models import IEP, Event, EvaluatorScope, Position, Recommendation, RecommendationVersion
+
+
+def _evaluator_scope(user):
+    """(children the person sees only as an evaluator, recommendation ids their scope allows)."""
+    memberships = Membership.objects.filter(active_membership_q(), user=user, role=Role.EVALUATOR)
+    scoped = EvaluatorScope.objects.filter(membership__in=memberships)
+    return memberships.values("student_id"), scoped.values("recommendation_id")
 
 
 def ieps_visible_to(user) -> QuerySet[IEP]:
-    return IEP.objects.filter(student__in=students_visible_to(user).values("id")).select_related("student")
+    """The IEPs of visible children; an evaluator sees only the IEPs holding disputed recommendations."""
+    evaluated_students, allowed = _evaluator_scope(user)
+    return IEP.objects.filter(
+        Q(student__in=students_visible_to(user).values("id"))
+        & (~Q(student__in=evaluated_students) | Q(id__in=Recommendation.objects.filter(id__in=allowed).values("iep_id")))
+    ).select_related("student")
 
 
 def iep_get_for(user, iep_id) -> IEP:
@@ -23,9 +36,11 @@ def ieps_of_student(student) -> QuerySet[IEP]:
 
 
 def recommendations_visible_to(user) -> QuerySet[Recommendation]:
-    return Recommendation.objects.filter(iep__in=ieps_visible_to(user).values("id")).select_related(
-        "author", "iep__student"
-    )
+    evaluated_students, allowed = _evaluator_scope(user)
+    return Recommendation.objects.filter(
+        Q(iep__in=ieps_visible_to(user).values("id"))
+        & (~Q(iep__student__in=evaluated_students) | Q(id__in=allowed))
+    ).select_related("author", "iep__student")
 
 
 def recommendation_get_for(user, recommendation_id) -> Recommendation:
@@ -35,8 +50,20 @@ def recommendation_get_for(user, recommendation_id) -> Recommendation:
     return rec
 
 
-def recommendations_of(iep) -> QuerySet[Recommendation]:
-    return Recommendation.objects.filter(iep=iep).select_related("author").order_by("id")
+def recommendations_of(iep, user) -> QuerySet[Recommendation]:
+    hidden = hidden_recommendation_ids(user, iep)
+    return Recommendation.objects.filter(iep=iep).exclude(id__in=hidden).select_related("author").order_by("id")
+
+
+def hidden_recommendation_ids(user, iep) -> set[int]:
+    """The recommendations of a visible IEP this person may still not see (an evaluator's
+    view stops at the ones in dispute). Empty for everyone else."""
+    _students, allowed = _evaluator_scope(user)
+    if not Membership.objects.filter(
+        active_membership_q(), user=user, role=Role.EVALUATOR, student_id=iep.student_id
+    ).exists():
+        return set()
+    return set(Recommendation.objects.filter(iep=iep).exclude(id__in=allowed).values_list("id", flat=True))
 
 
 def versions_of(recommendation) -> QuerySet[RecommendationVersion]:
@@ -49,3 +76,10 @@ def positions_of(recommendation) -> QuerySet[Position]:
 
 def events_after(iep, after: int = 0) -> QuerySet[Event]:
     return Event.objects.filter(iep=iep, seq__gt=after).order_by("seq")
+
+
+def event_presenter_for(user, iep):
+    """Turns events into what this person may see: out-of-scope ones redacted, never skipped,
+    so the sequence a client holds stays gapless."""
+    hidden = hidden_recommendation_ids(user, iep)
+    return lambda event: event.as_message(redacted=event.recommendation_id in hidden)

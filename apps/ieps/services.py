@@ -10,7 +10,7 @@ from apps.students.models import Student
 from apps.students.selectors import role_for
 
 from .events import event_append
-from .models import IEP, VERSIONED_FIELDS, Position, Recommendation, RecommendationVersion
+from .models import IEP, VERSIONED_FIELDS, EvaluatorScope, Position, Recommendation, RecommendationVersion
 from .policy import (
     may_add_recommendation,
     may_change_iep_status,
@@ -118,7 +118,8 @@ def recommendation_create(*, actor, iep: IEP, kind: str, title: str, rationale: 
         description=description, minutes_per_week=minutes_per_week, setting=setting,
     )
     _snapshot(rec, actor)
-    event_append(iep_id=iep.id, type="recommendation.created", data=recommendation_data(rec), actor=actor)
+    event_append(iep_id=iep.id, type="recommendation.created", data=recommendation_data(rec), actor=actor,
+                 recommendation_id=rec.id)
     return rec
 
 
@@ -143,7 +144,8 @@ def recommendation_update(*, actor, recommendation: Recommendation, change_note:
     rec.version += 1
     rec.save(update_fields=[*changed, "version", "updated_at"])
     _snapshot(rec, actor, change_note)
-    event_append(iep_id=rec.iep_id, type="recommendation.updated", data=recommendation_data(rec), actor=actor)
+    event_append(iep_id=rec.iep_id, type="recommendation.updated", data=recommendation_data(rec), actor=actor,
+                 recommendation_id=rec.id)
     return rec
 
 
@@ -160,5 +162,16 @@ def position_set(*, actor, recommendation: Recommendation, stance: str, basis: s
                   "observed_in": observed_in, "examples": examples},
     )
     position.user = actor
-    event_append(iep_id=recommendation.iep_id, type="position.updated", data=position_data(position), actor=actor)
+    event_append(iep_id=recommendation.iep_id, type="position.updated", data=position_data(position), actor=actor,
+                 recommendation_id=recommendation.id)
     return position
+
+
+@transaction.atomic
+def evaluator_scope_set(*, membership, recommendation_ids: list[int]) -> None:
+    """What an evaluator's membership shows: only these recommendations of the child's IEPs."""
+    EvaluatorScope.objects.filter(membership=membership).exclude(recommendation_id__in=recommendation_ids).delete()
+    have = set(EvaluatorScope.objects.filter(membership=membership).values_list("recommendation_id", flat=True))
+    EvaluatorScope.objects.bulk_create(
+        [EvaluatorScope(membership=membership, recommendation_id=r) for r in recommendation_ids if r not in have]
+    )
