@@ -3,7 +3,7 @@ from django.db.models import Q, QuerySet
 
 from apps.core.errors import NotFound
 from apps.students.models import Membership, Role, active_membership_q
-from apps.students.selectors import students_visible_to
+from apps.students.selectors import may_see_student, membership_for, students_visible_to
 
 from .models import IEP, Event, EvaluatorScope, Position, Recommendation, RecommendationVersion
 
@@ -24,9 +24,17 @@ def ieps_visible_to(user) -> QuerySet[IEP]:
     ).select_related("student")
 
 
+def _evaluator_membership(user, student_id):
+    membership = membership_for(user, student_id)
+    return membership if membership is not None and membership.role == Role.EVALUATOR else None
+
+
 def iep_get_for(user, iep_id) -> IEP:
-    iep = ieps_visible_to(user).select_related("student__district", "student__school").filter(id=iep_id).first()
-    if iep is None:
+    iep = IEP.objects.select_related("student__district", "student__school").filter(id=iep_id).first()
+    if iep is None or not may_see_student(user, iep.student):
+        raise NotFound("Not found.")
+    evaluator = _evaluator_membership(user, iep.student_id)
+    if evaluator and not EvaluatorScope.objects.filter(membership=evaluator, recommendation__iep=iep).exists():
         raise NotFound("Not found.")
     return iep
 
@@ -44,8 +52,11 @@ def recommendations_visible_to(user) -> QuerySet[Recommendation]:
 
 
 def recommendation_get_for(user, recommendation_id) -> Recommendation:
-    rec = recommendations_visible_to(user).filter(id=recommendation_id).first()
-    if rec is None:
+    rec = Recommendation.objects.select_related("author", "iep__student").filter(id=recommendation_id).first()
+    if rec is None or not may_see_student(user, rec.iep.student):
+        raise NotFound("Not found.")
+    evaluator = _evaluator_membership(user, rec.iep.student_id)
+    if evaluator and not EvaluatorScope.objects.filter(membership=evaluator, recommendation=rec).exists():
         raise NotFound("Not found.")
     return rec
 
@@ -58,11 +69,10 @@ def recommendations_of(iep, user) -> QuerySet[Recommendation]:
 def hidden_recommendation_ids(user, iep) -> set[int]:
     """The recommendations of a visible IEP this person may still not see (an evaluator's
     view stops at the ones in dispute). Empty for everyone else."""
-    _students, allowed = _evaluator_scope(user)
-    if not Membership.objects.filter(
-        active_membership_q(), user=user, role=Role.EVALUATOR, student_id=iep.student_id
-    ).exists():
+    evaluator = _evaluator_membership(user, iep.student_id)
+    if evaluator is None:
         return set()
+    allowed = EvaluatorScope.objects.filter(membership=evaluator).values("recommendation_id")
     return set(Recommendation.objects.filter(iep=iep).exclude(id__in=allowed).values_list("id", flat=True))
 
 

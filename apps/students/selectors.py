@@ -17,10 +17,17 @@ def students_visible_to(user) -> QuerySet[Student]:
 
 
 def student_get_for(user, student_id) -> Student:
-    student = students_visible_to(user).filter(id=student_id).first()
-    if student is None:
+    student = Student.objects.select_related("school", "district").filter(id=student_id).first()
+    if student is None or not may_see_student(user, student):
         raise NotFound("Not found.")
     return student
+
+
+def may_see_student(user, student) -> bool:
+    """The same rule as students_visible_to, for one child already loaded: on the team, or an
+    administrator of the child's district. (Detail fetches are hot; this avoids rebuilding the
+    list query for a single row.)"""
+    return role_for(user, student) is not None
 
 
 def membership_for(user, student_id) -> Membership | None:

@@ -167,7 +167,10 @@ REST_FRAMEWORK = {
     ],
     "EXCEPTION_HANDLER": "apps.core.errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"token": "20/min", "writes": "120/min"},
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("API_TOKEN_RATE", "20/min"),
+        "writes": os.environ.get("API_WRITE_RATE", "120/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "IEP Team Workspace API",

@@ -1,0 +1,230 @@
+"""Fan-out latency of the IEP live channel, side by side with bare Redis pub/sub, in one run.
+
+Starts the workspace under uvicorn on PostgreSQL + Redis, opens N WebSocket clients on one IEP,
+posts comments through the REST API one at a time and measures, for each, the time from the
+start of the POST to its receipt by the LAST client; then measures a bare Redis PUBLISH to N
+SUBSCRIBE connections the same way. Reports p50/p99 and lost events.
+
+    .venv/bin/python bench/fanout.py --clients 50 500 --messages 100
+Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/iepteam_bench) and
+Redis (REDIS_URL, default redis://127.0.0.1:6379/3). Writes bench/results/fanout-<time>.json.
+"""
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import redis.asyncio as aioredis
+import websockets
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+PASSWORD = "bench-pass-2026"
+TEAM = ["parent.maya", "ot", "slp", "casemanager", "admin"]
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+
+
+def server_env(args):
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": args.database_url,
+        "REDIS_URL": args.redis_url,
+        "DJANGO_SETTINGS_MODULE": "iepteam.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "IEPTEAM_VAR_DIR": "/tmp/iepteam-bench-var",
+    })
+    return env
+
+
+def prepare_database(args, env):
+    db = args.database_url.rsplit("/", 1)
+    subprocess.run(["psql", db[0] + "/postgres", "-qc", f"DROP DATABASE IF EXISTS {db[1]}"], check=True,
+                   stdout=subprocess.DEVNULL)
+    subprocess.run(["psql", db[0] + "/postgres", "-qc", f"CREATE DATABASE {db[1]}"], check=True,
+                   stdout=subprocess.DEVNULL)
+    local = dict(env, DJANGO_SETTINGS_MODULE="iepteam.settings.local")  # seed_demo refuses production
+    subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=local, check=True)
+    subprocess.run([PY, "manage.py", "seed_demo", "--password", PASSWORD], cwd=ROOT, env=local, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def api(base, path, payload=None, token=None):
+    request = urllib.request.Request(base + path, data=json.dumps(payload).encode() if payload is not None else None,
+                                     headers={"Content-Type": "application/json"})
+    if token:
+        request.add_header("Authorization", f"Token {token}")
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return json.loads(answer.read())
+
+
+def start_server(args, env):
+    server = subprocess.Popen(
+        [PY, "-m", "uvicorn", "iepteam.asgi:application", "--host", "127.0.0.1", "--port", str(args.port),
+         "--workers", str(args.workers), "--log-level", "warning", "--ws-max-size", "65536"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{args.port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/api/schema/", timeout=2)
+            return server, base
+        except Exception:  # noqa: BLE001 - still starting
+            time.sleep(0.2)
+    raise SystemExit("the server did not start")
+
+
+class Client:
+    def __init__(self, socket):
+        self.socket = socket
+        self.seen = {}
+
+    async def listen(self):
+        try:
+            async for text in self.socket:
+                frame = json.loads(text)
+                if frame.get("type") == "comment.created":
+                    self.seen[frame["data"]["id"]] = time.perf_counter()
+        except websockets.ConnectionClosed:
+            pass
+
+
+async def measure_channel(base, tokens, iep_id, rec_id, n, messages):
+    ws_base = base.replace("http", "ws")
+    clients = []
+    for i in range(n):
+        socket = await websockets.connect(
+            f"{ws_base}/ws/ieps/{iep_id}/", origin="http://127.0.0.1",
+            additional_headers={"Authorization": f"Token {tokens[i % len(tokens)]}"}, max_queue=None,
+        )
+        hello = json.loads(await socket.recv())
+        assert hello["type"] == "hello", hello
+        clients.append(Client(socket))
+    listeners = [asyncio.create_task(c.listen()) for c in clients]
+    latencies, lost = [], 0
+    loop = asyncio.get_running_loop()
+    post_ms = []
+    for i in range(messages):
+        start = time.perf_counter()
+        comment = await loop.run_in_executor(
+            None, api, base, f"/api/v1/recommendations/{rec_id}/comments/", {"body": f"bench {i}"},
+            tokens[i % 4])  # parent, OT, SLP, case manager: the admin reads but does not post
+        post_ms.append((time.perf_counter() - start) * 1000)
+        deadline = time.perf_counter() + 5
+        while any(comment["id"] not in c.seen for c in clients) and time.perf_counter() < deadline:
+            await asyncio.sleep(0.001)
+        received = [c.seen[comment["id"]] for c in clients if comment["id"] in c.seen]
+        lost += n - len(received)
+        if len(received) == n:
+            latencies.append((max(received) - start) * 1000)
+    for c in clients:
+        await c.socket.close()
+    for task in listeners:
+        task.cancel()
+    print(f"  POST answered: p50 {statistics.median(post_ms):.1f} ms, p99 {percentile(post_ms, 99):.1f} ms", flush=True)
+    return latencies, lost
+
+
+async def measure_redis(url, n, messages):
+    """The floor: one PUBLISH, N subscriber connections, time until the last one has it."""
+    publisher = aioredis.Redis.from_url(url)
+    subscribers, seen = [], [dict() for _ in range(n)]
+    for _ in range(n):
+        connection = aioredis.Redis.from_url(url)
+        pubsub = connection.pubsub()
+        await pubsub.subscribe("bench")
+        await pubsub.get_message(timeout=1)  # the subscribe confirmation
+        subscribers.append((connection, pubsub))
+
+    async def listen(i, pubsub):
+        async for message in pubsub.listen():
+            if message["type"] == "message":
+                seen[i][message["data"].decode()] = time.perf_counter()
+
+    tasks = [asyncio.create_task(listen(i, p)) for i, (_c, p) in enumerate(subscribers)]
+    latencies, lost = [], 0
+    for i in range(messages):
+        key = f"m{i}"
+        start = time.perf_counter()
+        await publisher.publish("bench", key)
+        deadline = time.perf_counter() + 5
+        while any(key not in s for s in seen) and time.perf_counter() < deadline:
+            await asyncio.sleep(0.001)
+        received = [s[key] for s in seen if key in s]
+        lost += n - len(received)
+        if len(received) == n:
+            latencies.append((max(received) - start) * 1000)
+    for task in tasks:
+        task.cancel()
+    for connection, pubsub in subscribers:
+        await pubsub.aclose()
+        await connection.aclose()
+    await publisher.aclose()
+    return latencies, lost
+
+
+def summary(latencies, lost, messages, n):
+    if not latencies:
+        return {"clients": n, "messages": messages, "p50_ms": None, "p99_ms": None, "lost": lost}
+    return {"clients": n, "messages": messages, "p50_ms": round(statistics.median(latencies), 1),
+            "p99_ms": round(percentile(latencies, 99), 1), "max_ms": round(max(latencies), 1), "lost": lost}
+
+
+async def main(args):
+    env = server_env(args)
+    prepare_database(args, env)
+    server, base = start_server(args, env)
+    try:
+        tokens = [api(base, "/api/v1/auth/token/", {"email": f"{p}@demo.example", "password": PASSWORD})["token"]
+                  for p in TEAM]
+        students = api_get(base, "/api/v1/students/", tokens[0])
+        maya = next(s for s in students["results"] if s["first_name"] == "Maya")
+        iep_id = api_get(base, f"/api/v1/students/{maya['id']}/ieps/", tokens[0])["results"][0]["id"]
+        rec_id = api_get(base, f"/api/v1/ieps/{iep_id}/recommendations/", tokens[0])["results"][0]["id"]
+        rows = []
+        for n in args.clients:
+            channel = summary(*await measure_channel(base, tokens, iep_id, rec_id, n, args.messages), args.messages, n)
+            bare = summary(*await measure_redis(args.redis_url, n, args.messages), args.messages, n)
+            ratio = round(channel["p99_ms"] / bare["p99_ms"], 1) if channel["p99_ms"] and bare["p99_ms"] else None
+            rows.append({"clients": n, "workspace": channel, "bare_redis": bare, "p99_ratio": ratio})
+            print(f"N={n:>4}  workspace p50 {channel['p50_ms']} ms  p99 {channel['p99_ms']} ms  lost {channel['lost']}"
+                  f"   |  bare Redis p50 {bare['p50_ms']} ms  p99 {bare['p99_ms']} ms  lost {bare['lost']}"
+                  f"   |  p99 ratio {ratio}×", flush=True)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"fanout-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps({"workers": args.workers, "messages": args.messages, "rows": rows,
+                                "cpus": os.cpu_count()}, indent=2))
+    print(f"written {path.relative_to(ROOT)}")
+
+
+def api_get(base, path, token):
+    return api(base, path, None, token)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, nargs="+", default=[50, 500])
+    parser.add_argument("--messages", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL")
+                        or "postgres://postgres@127.0.0.1:5432/iepteam_bench")
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL") or "redis://127.0.0.1:6379/3")
+    asyncio.run(main(parser.parse_args()))
