@@ -5,6 +5,7 @@ from apps.accounts.api import TokenApi
 from apps.audit.api import AccessLogApi
 from apps.discussions import api as discussions
 from apps.ieps import api as ieps
+from apps.notifications import api as notifications
 from apps.students import api as students
 
 urlpatterns = [
@@ -36,4 +37,7 @@ urlpatterns = [
          name="recommendation-read"),
     path("comments/<int:comment_id>/", discussions.CommentDetailApi.as_view(), name="comment-detail"),
     path("ieps/<int:iep_id>/unread/", discussions.UnreadApi.as_view(), name="iep-unread"),
+    path("notifications/", notifications.NotificationListApi.as_view(), name="notification-list"),
+    path("notifications/<int:notification_id>/read/", notifications.NotificationReadApi.as_view(),
+         name="notification-read"),
 ]

@@ -1,0 +1,25 @@
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Notification
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def deliver_email(notification_id: int) -> bool:
+    """Sends one notification by e-mail. Idempotent: the row is locked and marked when sent."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update().select_related("user").filter(id=notification_id).first()
+        )
+        if notification is None or notification.emailed_at is not None:
+            return False
+        body = notification.text
+        if notification.url:
+            body += f"\n\n{settings.SITE_URL.rstrip('/')}{notification.url}"
+        send_mail(notification.subject, body, None, [notification.user.email])
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return True
