@@ -23,3 +23,9 @@ def deliver_email(notification_id: int) -> bool:
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
     return True
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_email(subject: str, body: str, to: list[str]) -> None:
+    """A message that is not a notification row (an invitation to someone without an account)."""
+    send_mail(subject, body, None, to)

@@ -4,7 +4,6 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.core.errors import ApplicationError, Conflict, Forbidden
 from apps.core.live import end_sockets_of
+from apps.notifications.tasks import send_email
 
 from .models import Invitation, Membership, Role, Student
 from .policy import may_invite_member
@@ -45,14 +45,11 @@ def invitation_create(*, actor, student: Student, email: str, role: str, discipl
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     link = settings.SITE_URL.rstrip("/") + reverse("students:invitation_accept", args=[token])
-    transaction.on_commit(
-        lambda: send_mail(
-            _("You are invited to %(name)s's IEP team") % {"name": student.first_name},
-            _("%(who)s invited you to join the IEP team. Open this link within %(days)s days: %(link)s")
-            % {"who": actor.full_name, "days": settings.INVITATION_VALID_DAYS, "link": link},
-            None,
-            [email],
-        )
+    send_email.delay_on_commit(
+        _("You are invited to %(name)s's IEP team") % {"name": student.first_name},
+        _("%(who)s invited you to join the IEP team. Open this link within %(days)s days: %(link)s")
+        % {"who": actor.full_name, "days": settings.INVITATION_VALID_DAYS, "link": link},
+        [email],
     )
     return invitation, token
 
