@@ -1,16 +1,12 @@
 """Pages: the same selectors and services as the API, rendered for people."""
-from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.selectors import admin_district_ids
 from apps.audit.services import access_record
-from apps.core.errors import Forbidden, NotFound
 from apps.students.models import Role
 from apps.students.selectors import memberships_of, role_for, student_get_for, students_visible_to, team_for
 
@@ -28,21 +24,9 @@ from .selectors import (
 ROLE_LABELS = dict(Role.choices)
 
 
-def page(view):
-    """Signed-in only; the selectors' NotFound/Forbidden become the HTML 404/403 pages
-    (ApplicationError is mapped for the API only)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except Forbidden as error:
-            raise PermissionDenied(error.message) from error
-
-    return wrapped
+# Pages are for signed-in people; NotFound/Forbidden from selectors and services become the
+# 404/403 pages in apps.core.middleware.
+page = login_required
 
 
 # The order the home page lists groups in, and each group's heading.

@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "apps.core.middleware.ApplicationErrorPages",
 ]
 
 ROOT_URLCONF = "iepteam.urls"
@@ -135,8 +136,9 @@ else:
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
     }
-    for _folder in (_broker_dir, VAR_DIR / "celery" / "processed"):
+    for _folder in (_broker_dir, VAR_DIR / "celery" / "processed", VAR_DIR / "celery" / "control"):
         _folder.mkdir(parents=True, exist_ok=True)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -183,6 +185,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Swagger UI would otherwise load a badge from validator.swagger.io, telling it our schema URL.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "ENUM_NAME_OVERRIDES": {
         "IEPStatusEnum": "apps.ieps.models.IEP.Status",
         "RecommendationStatusEnum": "apps.ieps.models.Recommendation.Status",
@@ -205,3 +209,35 @@ LOGGING = {
 WEBSOCKET_MAX_FRAME_BYTES = 64 * 1024
 WEBSOCKET_MAX_FRAMES_PER_MINUTE = 100
 WEBSOCKET_HEARTBEAT_SECONDS = 25
+
+# Third-party evaluation (apps.evaluations; 34 CFR 300.502).
+# The district decides "without unnecessary delay": 10 school days, counted as 14 calendar days.
+EVALUATION_DECISION_DAYS = int(os.environ.get("EVALUATION_DECISION_DAYS", "14"))
+# The report due date when the approval gives none.
+EVALUATION_REPORT_DAYS = int(os.environ.get("EVALUATION_REPORT_DAYS", "60"))
+# The evaluator's access to the case lasts until the report due date plus this many days, unless
+# the engagement closes or is revoked first.
+EVALUATION_ACCESS_GRACE_DAYS = 30
+# The largest report file accepted. Django applies DATA_UPLOAD_MAX_MEMORY_SIZE (above) only to the
+# non-file fields of a multipart body, so it need not grow for this; the upload view streams the
+# file to a temporary file and stops as soon as it passes this size. A proxy in front should
+# allow bodies of this size plus 64 KB.
+EVALUATION_UPLOAD_MAX_BYTES = int(os.environ.get("EVALUATION_UPLOAD_MAX_BYTES", str(25 * 1024 * 1024)))
+# Optional virus scan of uploads through clamd's INSTREAM command: a Unix socket path
+# (/run/clamav/clamd.ctl) or tcp://host:3310. Unset: no scan.
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET") or None
+CLAMD_TIMEOUT = float(os.environ.get("CLAMD_TIMEOUT", "30"))
+# Report files live in the default storage under evaluations/, which no URL serves: MEDIA_URL is
+# not routed, and downloads go through the authorised API view. In production, private S3 through
+# django-storages (the package must be installed: pip install "django-storages[s3]").
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "location": os.environ.get("AWS_LOCATION", ""),
+        },
+    }

@@ -1,5 +1,4 @@
 """The IEP live channel over real WebSockets: who gets in, who is refused, what each receives."""
-import asyncio
 import json
 
 import pytest
@@ -9,7 +8,7 @@ from django.test import override_settings
 from apps.students.models import Membership
 from apps.students.services import membership_revoke
 from tests.conftest import api_client_for
-from tests.live import connect_member, drain, open_socket, receive_events, refused_with
+from tests.live import connect_member, open_socket, receive_events, refused_with
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
