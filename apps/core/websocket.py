@@ -43,7 +43,9 @@ class OriginCheckMiddleware:
         headers = dict(scope.get("headers") or [])
         origin = headers.get(b"origin", b"").decode("latin-1")
         host = urlparse(origin).hostname if origin else None
-        allowed = bool(host) and validate_host(host, list(settings.ALLOWED_HOSTS))
+        # A wildcard host never admits an origin: the allowlist must name the site.
+        hosts = [h for h in settings.ALLOWED_HOSTS if h != "*"]
+        allowed = bool(host) and validate_host(host, hosts)
         return await self.inner(dict(scope, origin_allowed=allowed), receive, send)
 
 

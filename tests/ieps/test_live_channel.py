@@ -192,3 +192,11 @@ async def test_a_flood_of_frames_is_cut_off_after_100_a_minute(transactional_dem
     assert [a["type"] for a in answers].count("pong") == 100
     assert [a.get("error", {}).get("code") for a in answers[100:]] == ["rate_limited"] * 30
     await socket.disconnect()
+
+
+async def test_a_wildcard_allowed_host_does_not_open_the_socket_to_every_origin(transactional_demo):
+    with override_settings(ALLOWED_HOSTS=["*"]):
+        socket = await open_socket(transactional_demo.maya_iep.id, transactional_demo.ot,
+                                   origin=(b"origin", b"http://evil.example"))
+        code, errors = await refused_with(socket)
+    assert (code, errors) == (4403, ["origin_not_allowed"])
