@@ -1,4 +1,5 @@
 """Small helpers shared by the API modules."""
+from rest_framework import serializers
 from rest_framework.settings import api_settings
 from rest_framework.throttling import UserRateThrottle
 
@@ -12,6 +13,16 @@ class WriteThrottle(UserRateThrottle):
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return True
         return super().allow_request(request, view)
+
+
+class TextField(serializers.CharField):
+    """Free text, and only text: DRF's CharField would take the JSON number 5 as the title "5";
+    a number or an object where text belongs is a client's mistake, answered 400."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 def paginate(view, request, queryset, serializer_class, **kwargs):
