@@ -1,4 +1,8 @@
 # Two commands: `make run` (the workspace on the embedded default) and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+# pip on some machines warns about missing local index folders; those lines are noise.
+QUIET_PIP := grep -v "is ignored: it is neither a file nor a directory" || true
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -12,11 +16,11 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 
 setup: $(BIN)/python
-	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt 2>&1 | { $(QUIET_PIP); }
 	$(BIN)/python manage.py migrate --noinput -v0
 
 setup-dev: $(BIN)/python
-	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt 2>&1 | { $(QUIET_PIP); }
 
 # Chromium for the browser tests, from Debian's packages (Playwright cannot download browsers here).
 browser:
