@@ -1,5 +1,6 @@
 """Every write on IEPs, recommendations and positions. Each checks permission, validates,
 saves and records the team's event in one transaction."""
+from collections.abc import Callable
 from datetime import date
 
 from django.db import transaction
@@ -44,11 +45,31 @@ def iep_create(*, actor, student: Student, meeting_at: date, last_evaluated_on: 
         student=student,
         meeting_at=meeting_at,
         last_evaluated_on=last_evaluated_on,
-        annual_review_due=_add_years(meeting_at, 1),
-        reevaluation_due=_add_years(last_evaluated_on, 3) if last_evaluated_on else None,
+        annual_review_due=_due(meeting_at, 1, "meeting_at"),
+        reevaluation_due=_due(last_evaluated_on, 3, "last_evaluated_on") if last_evaluated_on else None,
         created_by=actor,
     )
     return iep
+
+
+def _due(day: date, years: int, field: str) -> date:
+    # A due date past 9999-12-31 cannot be stored: the date given is a typo, not a plan.
+    try:
+        return _add_years(day, years)
+    except ValueError:
+        raise ApplicationError(_("That date is too far in the future."),
+                               fields={field: [_("Enter a date before the year 9997.")]}) from None
+
+
+# Higher apps say why an IEP may not become active yet (an independent evaluation the team has
+# not considered); ieps never imports them. Each check answers a reason for a person, or None.
+ACTIVATION_CHECKS: list[Callable[[IEP], str | None]] = []
+
+
+def register_activation_check(check: Callable[[IEP], str | None]) -> None:
+    """Called from a higher app's AppConfig.ready(); registering twice is harmless."""
+    if check not in ACTIVATION_CHECKS:
+        ACTIVATION_CHECKS.append(check)
 
 
 NEXT_STATUS = {
@@ -71,6 +92,10 @@ def iep_set_status(*, actor, iep: IEP, status: str) -> IEP:
             code="invalid_transition",
         )
     if status == IEP.Status.ACTIVE:
+        for check in ACTIVATION_CHECKS:
+            reason = check(iep)
+            if reason:
+                raise Conflict(reason, code="activation_blocked")
         IEP.objects.filter(student_id=iep.student_id, status=IEP.Status.ACTIVE).update(status=IEP.Status.SUPERSEDED)
     iep.status = status
     iep.save(update_fields=["status"])

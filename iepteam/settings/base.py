@@ -120,7 +120,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
+            # redis-py 8 reads with a 5 s socket timeout by default; channels_redis blocks 5 s in
+            # BZPOPMIN, so an idle socket's receive loop would fail with TimeoutError. No timeout.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}], "capacity": 1500, "expiry": 30},
         }
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -241,3 +243,9 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
             "location": os.environ.get("AWS_LOCATION", ""),
         },
     }
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
+    # A report file's kind next to a recommendation's: each keeps a name of its own.
+    "KindEnum": "apps.ieps.models.Recommendation.Kind",
+    "EvaluationFileKindEnum": "apps.evaluations.models.ReportFile.Kind",
+    "EvaluationRequestStatusEnum": "apps.evaluations.models.EvaluationRequest.Status",
+})

@@ -200,3 +200,14 @@ async def test_a_wildcard_allowed_host_does_not_open_the_socket_to_every_origin(
                                    origin=(b"origin", b"http://evil.example"))
         code, errors = await refused_with(socket)
     assert (code, errors) == (4403, ["origin_not_allowed"])
+
+
+async def test_an_idle_socket_outlives_the_channel_layers_blocking_read(transactional_demo):
+    """channels_redis waits up to 5 s per read; a socket idle for longer must still receive."""
+    d = transactional_demo
+    socket, _ = await connect_member(d.maya_iep.id, d.parent_maya)
+    assert await socket.receive_nothing(timeout=7)
+    await call(d.ot, "post", f"/api/v1/recommendations/{d.maya_recs[0].id}/comments/", {"body": "after a pause"})
+    [event] = await receive_events(socket, 1)
+    assert event["data"]["body"] == "after a pause"
+    await socket.disconnect()
