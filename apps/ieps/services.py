@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.errors import ApplicationError, Conflict, Forbidden
 from apps.students.models import Student
+from apps.students.policy import is_case_manager_for
 from apps.students.selectors import role_for
 
 from .events import event_append
@@ -106,7 +107,7 @@ def iep_set_status(*, actor, iep: IEP, status: str) -> IEP:
 def _check_service_fields(kind, minutes):
     if minutes is not None and minutes < 0:
         raise ApplicationError(_("Minutes cannot be negative."), fields={"minutes_per_week": [_("Must be 0 or more.")]})
-    if kind != Recommendation.Kind.SERVICE and minutes:
+    if kind != Recommendation.Kind.SERVICE and minutes is not None:
         raise ApplicationError(
             _("Only services have minutes per week."), fields={"minutes_per_week": [_("Only for services.")]}
         )
@@ -148,6 +149,13 @@ def recommendation_create(*, actor, iep: IEP, kind: str, title: str, rationale: 
     return rec
 
 
+def _may_set_status(actor, rec: Recommendation, status: str) -> bool:
+    """The case manager records the team's decision; an author may withdraw (or re-propose) their own."""
+    if is_case_manager_for(actor, rec.iep.student):
+        return True
+    return rec.author_id == actor.id and status in (Recommendation.Status.WITHDRAWN, Recommendation.Status.PROPOSED)
+
+
 @transaction.atomic
 def recommendation_update(*, actor, recommendation: Recommendation, change_note: str = "", **changes) -> Recommendation:
     """A change makes a new version; earlier versions stay as they were."""
@@ -164,6 +172,8 @@ def recommendation_update(*, actor, recommendation: Recommendation, change_note:
     if "rationale" in changed and not str(changed["rationale"]).strip():
         raise ApplicationError(_("Every recommendation needs its rationale."), fields={"rationale": [_("Required.")]})
     _check_service_fields(changed.get("kind", rec.kind), changed.get("minutes_per_week", rec.minutes_per_week))
+    if "status" in changed and not _may_set_status(actor, rec, changed["status"]):
+        raise Forbidden(_("Only the case manager records whether the team accepted or declined a recommendation."))
     for field, value in changed.items():
         setattr(rec, field, value)
     rec.version += 1
@@ -180,6 +190,7 @@ def position_set(*, actor, recommendation: Recommendation, stance: str, basis: s
     student = recommendation.iep.student
     if not may_take_position(actor, student):
         raise Forbidden(_("Only members of the child's team record positions."))
+    _require_editable(recommendation.iep)
     position, _created = Position.objects.update_or_create(
         recommendation=recommendation,
         user=actor,

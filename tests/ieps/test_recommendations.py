@@ -239,3 +239,30 @@ def test_a_child_never_evaluated_has_no_reevaluation_date(api_as, demo):
     body = api_as("casemanager").post(f"/api/v1/students/{newcomer.id}/ieps/", {"meeting_at": "2027-01-10"},
                                       format="json").json()
     assert (body["annual_review_due"], body["reevaluation_due"]) == ("2028-01-10", None)
+
+
+def test_only_the_case_manager_records_the_teams_decision_and_an_author_may_withdraw(api_as, demo):
+    rec = demo.maya_recs[0]  # written by the OT
+    url = f"/api/v1/recommendations/{rec.id}/"
+    refused = api_as("ot").patch(url, {"status": "accepted"}, format="json")
+    assert_error(refused, 403, "permission_denied")
+    assert api_as("ot").patch(url, {"status": "withdrawn"}, format="json").json()["status"] == "withdrawn"
+    assert api_as("casemanager").patch(url, {"status": "accepted"}, format="json").json()["status"] == "accepted"
+    assert list(RecommendationVersion.objects.filter(recommendation=rec).values_list("status", flat=True)) == [
+        "proposed", "withdrawn", "accepted"]
+
+
+def test_minutes_belong_to_services_only_even_zero(api_as, demo):
+    answer = api_as("ot").post(f"/api/v1/ieps/{demo.maya_iep.id}/recommendations/",
+                               {"kind": "goal", "title": "A goal", "rationale": "Why", "minutes_per_week": 0},
+                               format="json")
+    assert_error(answer, 400, "invalid")
+    assert "minutes_per_week" in answer.json()["error"]["fields"]
+
+
+def test_positions_are_closed_once_the_iep_is_active(api_as, demo):
+    assert api_as("casemanager").post(f"/api/v1/ieps/{demo.maya_iep.id}/status/", {"status": "active"},
+                                      format="json").status_code == 200
+    answer = api_as("parent.maya").put(f"/api/v1/recommendations/{demo.maya_recs[0].id}/position/",
+                                       {"stance": "agree"}, format="json")
+    assert_error(answer, 409, "iep_locked")
