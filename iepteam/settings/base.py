@@ -117,12 +117,17 @@ STORAGES = {
 REDIS_URL = os.environ.get("REDIS_URL") or ""
 
 if REDIS_URL:
+    # Pub/sub: a group send is one PUBLISH, and each ASGI process fans it out to its own sockets
+    # in memory. The list-based layer ("core") makes one Redis write and one read per socket,
+    # which is what limits fan-out to hundreds of sockets (see bench/fanout.py). Pub/sub keeps
+    # nothing for a process that is not listening; clients resync from the event log.
+    _layers = {"pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer", "core": "channels_redis.core.RedisChannelLayer"}
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": _layers[os.environ.get("CHANNEL_LAYER", "pubsub")],
             # redis-py 8 reads with a 5 s socket timeout by default; channels_redis blocks 5 s in
             # BZPOPMIN, so an idle socket's receive loop would fail with TimeoutError. No timeout.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}], "capacity": 1500, "expiry": 30},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
         }
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
