@@ -4,6 +4,7 @@ from django.urls import path
 from apps.accounts.api import TokenApi
 from apps.audit.api import AccessLogApi
 from apps.discussions import api as discussions
+from apps.evaluations import api as evaluations
 from apps.ieps import api as ieps
 from apps.notifications import api as notifications
 from apps.students import api as students
@@ -40,4 +41,43 @@ urlpatterns = [
     path("notifications/", notifications.NotificationListApi.as_view(), name="notification-list"),
     path("notifications/<int:notification_id>/read/", notifications.NotificationReadApi.as_view(),
          name="notification-read"),
+]
+
+# Third-party evaluation.
+urlpatterns += [
+    path("ieps/<int:iep_id>/evaluation-requests/", evaluations.IEPEvaluationRequestsApi.as_view(),
+         name="iep-evaluation-requests"),
+    path("evaluation-requests/", evaluations.EvaluationRequestListApi.as_view(), name="evaluation-request-list"),
+    path("evaluation-requests/<int:request_id>/", evaluations.EvaluationRequestDetailApi.as_view(),
+         name="evaluation-request-detail"),
+    path("evaluation-requests/<int:request_id>/decision/", evaluations.EvaluationDecisionApi.as_view(),
+         name="evaluation-request-decision"),
+    path("evaluation-requests/<int:request_id>/evaluators/", evaluations.EvaluationEligibleEvaluatorsApi.as_view(),
+         name="evaluation-request-evaluators"),
+    path("evaluation-requests/<int:request_id>/assign/", evaluations.EvaluationAssignApi.as_view(),
+         name="evaluation-request-assign"),
+    path("evaluation-requests/<int:request_id>/attestation/", evaluations.EvaluationAttestationApi.as_view(),
+         name="evaluation-request-attestation"),
+    path("evaluation-requests/<int:request_id>/report/", evaluations.EvaluationReportApi.as_view(),
+         name="evaluation-request-report"),
+    path("evaluation-requests/<int:request_id>/files/", evaluations.EvaluationFilesApi.as_view(),
+         name="evaluation-request-files"),
+    path("evaluation-requests/<int:request_id>/files/<int:file_id>/", evaluations.EvaluationFileDetailApi.as_view(),
+         name="evaluation-request-file"),
+    path("evaluation-requests/<int:request_id>/findings/", evaluations.EvaluationFindingsApi.as_view(),
+         name="evaluation-request-findings"),
+    path("evaluation-requests/<int:request_id>/amendments/", evaluations.EvaluationAmendmentsApi.as_view(),
+         name="evaluation-request-amendments"),
+    path("evaluation-requests/<int:request_id>/submit/", evaluations.EvaluationSubmitApi.as_view(),
+         name="evaluation-request-submit"),
+    path("evaluation-requests/<int:request_id>/acknowledge/", evaluations.EvaluationAcknowledgeApi.as_view(),
+         name="evaluation-request-acknowledge"),
+    path("evaluation-requests/<int:request_id>/withdraw/", evaluations.EvaluationWithdrawApi.as_view(),
+         name="evaluation-request-withdraw"),
+    path("evaluation-requests/<int:request_id>/close/", evaluations.EvaluationCloseApi.as_view(),
+         name="evaluation-request-close"),
+    path("evaluation-requests/<int:request_id>/revoke/", evaluations.EvaluationRevokeApi.as_view(),
+         name="evaluation-request-revoke"),
+    path("evaluation-requests/<int:request_id>/questions/", evaluations.EvaluationQuestionsApi.as_view(),
+         name="evaluation-request-questions"),
 ]

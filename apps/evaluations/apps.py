@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class EvaluationsConfig(AppConfig):
     name = "apps.evaluations"
     label = "evaluations"
+
+    def ready(self):
+        # ieps sits below evaluations and never imports it: it is told what to check instead.
+        from apps.ieps.services import register_activation_check
+
+        from .services import unconsidered_evaluation_reason
+
+        register_activation_check(unconsidered_evaluation_reason)

@@ -1,0 +1,211 @@
+"""What an uploaded report must be before anything of it is stored: a PDF by its content (never
+by its name or Content-Type), within the size limit, without active content, and clean when a
+clamd virus scanner is configured. Also the upload handler that stops an oversized upload while
+it is still arriving."""
+import re
+import socket
+import struct
+import unicodedata
+import zlib
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
+from django.utils.translation import gettext as _
+
+from apps.core.errors import ApplicationError
+
+# Room for the multipart envelope and the small `kind` field around one file of the maximum size.
+FORM_OVERHEAD_BYTES = 64 * 1024
+NAME_MAX = 200
+
+PDF_HEADER = re.compile(rb"%PDF-[12]\.\d")
+EOF_WINDOW = 1024
+# After the last %%EOF only line ends and padding may follow: anything else (a ZIP directory,
+# HTML) makes the file a polyglot.
+TRAILING_PADDING = b" \t\r\n\f\x00"
+# PDF names that run code, open other programs or carry other files. Matched exactly, after
+# decoding #xx escapes (/J#61vaScript is /JavaScript).
+ACTIVE_NAMES = {b"JavaScript", b"JS", b"Launch", b"EmbeddedFile", b"EmbeddedFiles", b"RichMedia", b"XFA"}
+PDF_NAME = re.compile(rb"/((?:[^\s/\[\]()<>{}%#]|#[0-9A-Fa-f]{2})+)")
+HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
+# Object streams hide dictionaries (and so names) in compressed form: they are inflated and
+# searched too, within this budget so that a compression bomb cannot stall the request.
+INFLATE_BUDGET_BYTES = 64 * 1024 * 1024
+
+
+class UnsupportedFile(ApplicationError):
+    status_code = 415
+    code = "unsupported_file_type"
+
+
+class FileTooLarge(ApplicationError):
+    status_code = 413
+    code = "too_large"
+
+
+class ScannerUnavailable(ApplicationError):
+    status_code = 503
+    code = "scanner_unavailable"
+
+
+def max_bytes() -> int:
+    return int(settings.EVALUATION_UPLOAD_MAX_BYTES)
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / (1024 * 1024):g} MB"
+
+
+def too_large() -> FileTooLarge:
+    return FileTooLarge(_("A file can be at most %(size)s.") % {"size": _megabytes(max_bytes())})
+
+
+class LimitedUploadHandler(TemporaryFileUploadHandler):
+    """Streams each uploaded file to a temporary file and gives up as soon as the request or the
+    file passes the limit: the rest is never written anywhere, and the partial temporary file is
+    deleted. Answered as 413 by the API's error handler."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        if content_length and content_length > max_bytes() + FORM_OVERHEAD_BYTES:
+            raise RequestDataTooBig(_("A file can be at most %(size)s.") % {"size": _megabytes(max_bytes())})
+        return super().handle_raw_input(input_data, META, content_length, boundary, encoding)
+
+    def new_file(self, *args, **kwargs):
+        self.received = 0
+        return super().new_file(*args, **kwargs)
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > max_bytes():
+            self.file.close()  # a NamedTemporaryFile: closing deletes it
+            raise RequestDataTooBig(_("A file can be at most %(size)s.") % {"size": _megabytes(max_bytes())})
+        return super().receive_data_chunk(raw_data, start)
+
+
+def display_name(name: str | None) -> str:
+    """The uploaded name as something to show: no folders, no control or format characters, at
+    most 200 characters, ending in .pdf (the content was checked to be one)."""
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] not in ("C", "Z") or c == " ")
+    name = " ".join(name.split()).strip(" .")
+    if not name.lower().endswith(".pdf"):
+        name = (name or "report") + ".pdf"
+    if len(name) > NAME_MAX:
+        name = name[: NAME_MAX - 4].rstrip(" .") + ".pdf"
+    return name
+
+
+def _names_in(data: bytes):
+    for match in PDF_NAME.finditer(data):
+        yield HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), match.group(1))
+
+
+PRINTABLE = bytes(range(32, 127)) + b"\t\r\n\f"
+
+
+def _is_text(body: bytes) -> bool:
+    return len(body.translate(None, PRINTABLE)) <= len(body) // 10
+
+
+def _parts(data: bytes):
+    """The parts of the file where a PDF reader finds names: everything outside stream bodies,
+    stream bodies that are text, and the inflated content of compressed object streams
+    (/Type /ObjStm). Binary stream bodies (images, fonts) are skipped: four random bytes there
+    can spell /JS without meaning anything."""
+    budget = INFLATE_BUDGET_BYTES
+    position = 0
+    for match in STREAM_START.finditer(data):
+        if match.start() < position:
+            continue
+        yield data[position: match.end()]
+        end = data.find(b"endstream", match.end())
+        end = len(data) if end < 0 else end
+        body = data[match.end(): end]
+        position = end
+        header = data[max(0, match.start() - 2048): match.start()]
+        header = header[header.rfind(b"obj") + 3:] if b"obj" in header else header
+        if b"ObjStm" in set(_names_in(header)):
+            inflater = zlib.decompressobj()
+            try:
+                inflated = inflater.decompress(body, budget)
+            except zlib.error:
+                inflated = None  # not Flate-compressed or broken: a reader sees no names in it either
+            if inflated is not None:
+                budget -= len(inflated)
+                if budget <= 0 or inflater.unconsumed_tail:
+                    raise UnsupportedFile(
+                        _("This PDF is too complex to check. Save it again with a PDF printer."),
+                        code="pdf_too_complex",
+                    )
+                yield inflated
+        if _is_text(body):
+            yield body
+    yield data[position:]
+
+
+def check_pdf(data: bytes) -> None:
+    """Raises with the contract's status when the bytes are not an acceptable PDF report."""
+    if not data:
+        raise ApplicationError(_("The file is empty."), code="empty_file", fields={"file": [_("The file is empty.")]})
+    if len(data) > max_bytes():
+        raise too_large()
+    if not PDF_HEADER.match(data):
+        raise UnsupportedFile(_("Only PDF files are accepted, and this file is not a PDF."), code="not_a_pdf")
+    tail = data[-EOF_WINDOW:]
+    end = tail.rfind(b"%%EOF")
+    if end < 0:
+        raise UnsupportedFile(_("This PDF is incomplete: it does not end with %%EOF."), code="not_a_pdf")
+    if tail[end + len(b"%%EOF"):].strip(TRAILING_PADDING):
+        raise UnsupportedFile(_("Something other than PDF follows the end of this file."), code="not_a_pdf")
+    for chunk in _parts(data):
+        active = ACTIVE_NAMES.intersection(_names_in(chunk))
+        if active:
+            raise UnsupportedFile(
+                _("PDFs with embedded JavaScript, launch actions or attached files are not accepted "
+                  "(found %(what)s). Save the report again as a plain PDF.")
+                % {"what": ", ".join("/" + n.decode() for n in sorted(active))},
+                code="pdf_active_content",
+            )
+
+
+# Virus scan ---------------------------------------------------------------------------------
+
+def _clamd_connect(address: str, timeout: float) -> socket.socket:
+    if address.startswith("tcp://"):
+        host, _sep, port = address[len("tcp://"):].rpartition(":")
+        return socket.create_connection((host, int(port)), timeout=timeout)
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(timeout)
+    sock.connect(address)
+    return sock
+
+
+def clamd_scan(data: bytes) -> str | None:
+    """Scans with clamd's INSTREAM command when settings.CLAMD_SOCKET is set (a Unix socket path or
+    tcp://host:port). Answers the signature name of what was found, or None when clean."""
+    address = getattr(settings, "CLAMD_SOCKET", None)
+    if not address:
+        return None
+    try:
+        with _clamd_connect(address, float(getattr(settings, "CLAMD_TIMEOUT", 30))) as sock:
+            sock.sendall(b"zINSTREAM\0")
+            for start in range(0, len(data), 64 * 1024):
+                chunk = data[start: start + 64 * 1024]
+                sock.sendall(struct.pack("!L", len(chunk)) + chunk)
+            sock.sendall(struct.pack("!L", 0))
+            reply = b""
+            while not reply.endswith(b"\0"):
+                part = sock.recv(4096)
+                if not part:
+                    break
+                reply += part
+    except OSError as exc:
+        raise ScannerUnavailable(_("The virus scanner is not answering; try again in a few minutes.")) from exc
+    text = reply.rstrip(b"\0").decode("utf-8", "replace").strip()
+    if text.endswith("OK"):
+        return None
+    if text.endswith("FOUND"):
+        return text.split(":", 1)[-1].strip()[: -len("FOUND")].strip() or "unknown"
+    raise ScannerUnavailable(_("The virus scanner could not check this file; try again in a few minutes."))
