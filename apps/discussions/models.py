@@ -16,6 +16,12 @@ class Thread(models.Model):
     recommendation = models.OneToOneField(
         Recommendation, null=True, blank=True, on_delete=models.CASCADE, related_name="thread"
     )
+    # A thread of its own (no `recommendation`) may still concern one: an evaluator's questions
+    # concern the disputed recommendations. Whoever may not see that recommendation (another
+    # evaluator) may not see the thread.
+    about_recommendation = models.ForeignKey(
+        Recommendation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     title = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -1,8 +1,8 @@
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from apps.core.errors import NotFound
-from apps.ieps.selectors import ieps_visible_to
+from apps.ieps.selectors import ieps_visible_to, recommendations_visible_to
 
 from .models import Comment, ReadMarker, Thread
 
@@ -25,9 +25,15 @@ def comments_of(thread) -> QuerySet[Comment]:
 
 
 def comments_visible_to(user) -> QuerySet[Comment]:
-    return Comment.objects.filter(thread__iep__in=ieps_visible_to(user).values("id")).select_related(
-        "author", "thread__iep__student", "thread__recommendation"
-    )
+    """Comments of threads on visible recommendations, of threads about them, and of the
+    visible IEPs' free-standing threads."""
+    recommendations = recommendations_visible_to(user).values("id")
+    return Comment.objects.filter(
+        Q(thread__recommendation__in=recommendations)
+        | Q(thread__recommendation__isnull=True, thread__about_recommendation__in=recommendations)
+        | Q(thread__recommendation__isnull=True, thread__about_recommendation__isnull=True,
+            thread__iep__in=ieps_visible_to(user).values("id"))
+    ).select_related("author", "thread__iep__student", "thread__recommendation")
 
 
 def comment_get_for(user, comment_id) -> Comment:

@@ -40,8 +40,9 @@ def _saved(thread: Thread) -> Thread:
 
 
 def _event(comment: Comment, type: str, actor) -> None:
-    event_append(iep_id=comment.thread.iep_id, type=type, data=comment_data(comment), actor=actor,
-                 recommendation_id=comment.thread.recommendation_id)
+    thread = comment.thread
+    event_append(iep_id=thread.iep_id, type=type, data=comment_data(comment), actor=actor,
+                 recommendation_id=thread.recommendation_id or thread.about_recommendation_id)
 
 
 @transaction.atomic
@@ -168,6 +169,6 @@ def thread_mark_read(*, actor, thread: Thread) -> ReadMarker:
 
 
 @transaction.atomic
-def thread_open_questions(*, iep, title: str) -> Thread:
+def thread_open_questions(*, iep, title: str, about_recommendation_id: int | None = None) -> Thread:
     """A thread that belongs to no recommendation: an independent evaluator's questions."""
-    return Thread.objects.create(iep=iep, title=title[:200])
+    return Thread.objects.create(iep=iep, title=title[:200], about_recommendation_id=about_recommendation_id)

@@ -29,7 +29,9 @@ def test_each_transition_appends_its_event_and_no_event_carries_a_draft(flow, de
         "evaluation.acknowledged", "evaluation.acknowledged", "evaluation.acknowledged", "evaluation.acknowledged",
         "evaluation.considered", "evaluation.closed",
     ]
-    assert all(e.recommendation_id is None and e.data["id"] == flow.id for e in events)
+    # Filed under the first disputed recommendation, so only that request's evaluator (and the team) reads them.
+    anchor = min(r.id for r in flow.disputed)
+    assert all(e.recommendation_id == anchor and e.data["id"] == flow.id for e in events)
     by_type = {e.type: e for e in events}
     assert by_type["evaluation.requested"].actor == demo.parent_maya
     assert by_type["evaluation.requested"].data["recommendations"] == [r.id for r in flow.disputed]

@@ -31,12 +31,18 @@ def refuse_unless(status_ok: bool, request: EvaluationRequest, what: str) -> Non
         )
 
 
+def anchor_of(request: EvaluationRequest) -> int | None:
+    """The recommendation an evaluation's events and questions are filed under: one of those in
+    dispute. The team sees them all; an evaluator on another request of the same IEP (whose scope
+    is other recommendations) gets them redacted."""
+    return request.disputed.order_by("recommendation_id").values_list("recommendation_id", flat=True).first()
+
+
 def record_event(request: EvaluationRequest, type: str, actor, data: dict | None = None) -> None:
-    """Evaluation events belong to no single recommendation (so none is redacted by
-    recommendation); their data never holds draft findings."""
+    """An evaluation's event; its data never holds draft findings."""
     payload = {"id": request.id, "iep": request.iep_id, "status": request.status}
     payload.update(data or {})
-    event_append(iep_id=request.iep_id, type=type, data=payload, actor=actor, recommendation_id=None)
+    event_append(iep_id=request.iep_id, type=type, data=payload, actor=actor, recommendation_id=anchor_of(request))
 
 
 def team_of(request: EvaluationRequest) -> list[User]:

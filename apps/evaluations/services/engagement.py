@@ -21,7 +21,7 @@ from apps.students.services import membership_grant, membership_revoke
 
 from ..models import ENGAGED, Attestation, DisputedRecommendation, EvaluationRequest
 from ..policy import may_assign, may_attest
-from .common import Status, clean_text, end_of_day, locked, record_event, refuse_unless
+from .common import Status, anchor_of, clean_text, end_of_day, locked, record_event, refuse_unless
 
 
 def evaluator_access_sync(evaluator: User, student_id: int) -> None:
@@ -127,7 +127,8 @@ def evaluation_request_attest(*, actor, request: EvaluationRequest, independent_
     request.status = Status.ATTESTED
     request.attested_at = timezone.now()
     request.questions_thread = thread_open_questions(
-        iep=request.iep, title=_("Questions from the independent evaluator (request %(id)s)") % {"id": request.id})
+        iep=request.iep, title=_("Questions from the independent evaluator (request %(id)s)") % {"id": request.id},
+        about_recommendation_id=anchor_of(request))
     request.save(update_fields=["status", "attested_at", "questions_thread"])
     evaluator_access_sync(request.evaluator, request.iep.student_id)
     actor.__dict__.pop("_membership_cache", None)

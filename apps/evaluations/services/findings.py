@@ -20,6 +20,7 @@ from ..representations import team_data
 from ..selectors import evaluation_request_reload
 from .common import (
     Status,
+    anchor_of,
     clean_text,
     link_to,
     locked,
@@ -162,7 +163,7 @@ def evaluation_request_submit(*, actor, request: EvaluationRequest) -> Evaluatio
     request.save(update_fields=["status", "submitted_at"])
     seen_by_team = evaluation_request_reload(request.id)
     event_append(iep_id=request.iep_id, type="evaluation.submitted", data=team_data(seen_by_team), actor=actor,
-                 recommendation_id=None)
+                 recommendation_id=anchor_of(request))
     child = request.iep.student.first_name
     notify(team_of(request), "evaluation.submitted",
            _("The independent evaluation of %(child)s is in") % {"child": child},
@@ -194,7 +195,7 @@ def evaluation_findings_amend(*, actor, request: EvaluationRequest, summary: str
     request.status = Status.SUBMITTED
     request.considered_at = None
     request.save(update_fields=["status", "considered_at"])
-    event_append(iep_id=request.iep_id, type="evaluation.amended", actor=actor, recommendation_id=None,
+    event_append(iep_id=request.iep_id, type="evaluation.amended", actor=actor, recommendation_id=anchor_of(request),
                  data=team_data(evaluation_request_reload(request.id)))
     notify(team_of(request), "evaluation.amended",
            _("The independent evaluation of %(child)s was amended") % {"child": request.iep.student.first_name},

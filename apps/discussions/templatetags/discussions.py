@@ -1,0 +1,12 @@
+"""`{% discussion_overview iep as talk %}`: the IEP page's discussion summary (comment counts,
+states, unread badges) without the ieps app knowing discussions exist."""
+from django import template
+
+from apps.discussions.views import overview_for
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def discussion_overview(context, iep):
+    return overview_for(context["request"].user, iep)
