@@ -71,7 +71,8 @@ def api(base, path, payload=None, token=None):
         return json.loads(answer.read())
 
 
-def start_server(args, env):
+def start_server(args, env, layer):
+    env = dict(env, CHANNEL_LAYER=layer)
     server = subprocess.Popen(
         [PY, "-m", "uvicorn", "iepteam.asgi:application", "--host", "127.0.0.1", "--port", str(args.port),
          "--workers", str(args.workers), "--log-level", "warning", "--ws-max-size", "65536"],
@@ -186,26 +187,29 @@ def summary(latencies, lost, messages, n):
 async def main(args):
     env = server_env(args)
     prepare_database(args, env)
-    server, base = start_server(args, env)
-    try:
-        tokens = [api(base, "/api/v1/auth/token/", {"email": f"{p}@demo.example", "password": PASSWORD})["token"]
-                  for p in TEAM]
-        students = api_get(base, "/api/v1/students/", tokens[0])
-        maya = next(s for s in students["results"] if s["first_name"] == "Maya")
-        iep_id = api_get(base, f"/api/v1/students/{maya['id']}/ieps/", tokens[0])["results"][0]["id"]
-        rec_id = api_get(base, f"/api/v1/ieps/{iep_id}/recommendations/", tokens[0])["results"][0]["id"]
-        rows = []
-        for n in args.clients:
-            channel = summary(*await measure_channel(base, tokens, iep_id, rec_id, n, args.messages), args.messages, n)
-            bare = summary(*await measure_redis(args.redis_url, n, args.messages), args.messages, n)
-            ratio = round(channel["p99_ms"] / bare["p99_ms"], 1) if channel["p99_ms"] and bare["p99_ms"] else None
-            rows.append({"clients": n, "workspace": channel, "bare_redis": bare, "p99_ratio": ratio})
-            print(f"N={n:>4}  workspace p50 {channel['p50_ms']} ms  p99 {channel['p99_ms']} ms  lost {channel['lost']}"
-                  f"   |  bare Redis p50 {bare['p50_ms']} ms  p99 {bare['p99_ms']} ms  lost {bare['lost']}"
-                  f"   |  p99 ratio {ratio}×", flush=True)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
+    rows = []
+    for layer in args.layers:
+        server, base = start_server(args, env, layer)
+        try:
+            tokens = [api(base, "/api/v1/auth/token/", {"email": f"{p}@demo.example", "password": PASSWORD})["token"]
+                      for p in TEAM]
+            students = api_get(base, "/api/v1/students/", tokens[0])
+            maya = next(s for s in students["results"] if s["first_name"] == "Maya")
+            iep_id = api_get(base, f"/api/v1/students/{maya['id']}/ieps/", tokens[0])["results"][0]["id"]
+            rec_id = api_get(base, f"/api/v1/ieps/{iep_id}/recommendations/", tokens[0])["results"][0]["id"]
+            for n in args.clients:
+                # The two measurements of a row run back to back, so they share the machine's mood.
+                channel = summary(*await measure_channel(base, tokens, iep_id, rec_id, n, args.messages),
+                                  args.messages, n)
+                bare = summary(*await measure_redis(args.redis_url, n, args.messages), args.messages, n)
+                ratio = round(channel["p99_ms"] / bare["p99_ms"], 1) if channel["p99_ms"] and bare["p99_ms"] else None
+                rows.append({"layer": layer, "clients": n, "workspace": channel, "bare_redis": bare, "p99_ratio": ratio})
+                print(f"{layer:<7} N={n:>4}  workspace p50 {channel['p50_ms']} ms  p99 {channel['p99_ms']} ms  "
+                      f"lost {channel['lost']}   |  bare Redis p50 {bare['p50_ms']} ms  p99 {bare['p99_ms']} ms  "
+                      f"lost {bare['lost']}   |  p99 ratio {ratio}x", flush=True)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=20)
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"fanout-{time.strftime('%Y%m%d-%H%M%S')}.json"
@@ -223,6 +227,8 @@ if __name__ == "__main__":
     parser.add_argument("--clients", type=int, nargs="+", default=[50, 500])
     parser.add_argument("--messages", type=int, default=100)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--layers", nargs="+", default=["pubsub", "core"], choices=["pubsub", "core"],
+                        help="channel layers to compare (CHANNEL_LAYER of the settings)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL")
                         or "postgres://postgres@127.0.0.1:5432/iepteam_bench")
