@@ -15,6 +15,9 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("", include("apps.students.urls")),
     path("", include("apps.ieps.urls")),
+    path("", include("apps.discussions.urls")),
+    path("", include("apps.notifications.urls")),
+    path("", include("apps.evaluations.urls")),
 ]
 
 handler400 = "apps.core.views.bad_request"

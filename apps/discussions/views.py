@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.audit.services import access_record
 from apps.core.errors import ApplicationError, Forbidden, NotFound
 from apps.ieps.selectors import hidden_recommendation_ids, recommendation_get_for
 from apps.students.models import Role
@@ -142,7 +143,7 @@ def _nodes(comments, *, user, unread: int, disciplines: dict, focus: str = ""):
             comment=c, level=level, opens=level > before, keeps_open=after > level,
             closes=range(level - after) if after <= level else range(0), replying_to=replying_to,
             # formatting.render escapes the text and sanitises the result: safe to show as HTML.
-            body_html="" if c.deleted else mark_safe(formatting.render(c.body)),  # noqa: S308
+            body_html="" if c.deleted else mark_safe(formatting.render(c.body)),
             role=role, is_new=c.id in new_ids, is_mine=is_comment_author(user, c), focus=focus == f"comment-{c.id}",
         ))
     return nodes
@@ -182,11 +183,10 @@ def _thread_context(request, rec, *, open_form=None, bound=None, error=None, foc
 
     kind, target = open_form or (None, None)
     target_comment = by_id.get(target)
-    if target_comment is None or target_comment.deleted:
-        kind = None
-    elif kind in ("edit", "delete") and not is_comment_author(user, target_comment):
-        kind = None
-    elif kind == "reply" and (not may_post or resolved):
+    # A form opens only where this person may use it (a stale link opens nothing).
+    if (target_comment is None or target_comment.deleted
+            or (kind in ("edit", "delete") and not is_comment_author(user, target_comment))
+            or (kind == "reply" and (not may_post or resolved))):
         kind = None
 
     bound_kind, bound_form = bound or (None, None)
@@ -299,8 +299,10 @@ def _recommendation_of(user, comment):
 @page
 @require_GET
 def discussion(request, recommendation_id):
-    """The thread as a page of its own: the no-JavaScript way in, and a link to share."""
+    """The thread as a page of its own: the no-JavaScript way in, and a link to share. Like the
+    recommendation's own page, a read by staff is logged."""
     rec = recommendation_get_for(request.user, recommendation_id)
+    access_record(actor=request.user, student=rec.iep.student, obj=rec)
     return _render(request, rec, full_page=True, open_form=_open_form(request.GET),
                    focus=request.GET.get("focus", ""))
 
@@ -308,12 +310,20 @@ def discussion(request, recommendation_id):
 @page
 @require_GET
 def thread(request, recommendation_id):
-    """The thread partial, for the IEP page and the live client."""
+    """The thread partial, for the IEP page and the live client (a person who opens its address
+    gets the discussion's page)."""
     rec = recommendation_get_for(request.user, recommendation_id)
+    if not request.htmx:
+        query = request.GET.copy()
+        query.pop("live", None)
+        url = reverse("discussions:discussion", args=[rec.id])
+        response = HttpResponseRedirect(f"{url}?{query.urlencode()}" if query else url)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
     live = request.GET.get("live") == "1"
     context = _thread_context(request, rec, open_form=_open_form(request.GET), quiet=live,
                               focus="" if live else request.GET.get("focus", ""))
-    context["oob"] = bool(request.htmx)
+    context["oob"] = True
     return render(request, "discussions/_thread_response.html", context)
 
 

@@ -161,3 +161,16 @@ def recommendation_page(request, recommendation_id):
         "positions": positions_of(rec),
         "is_parent": role == Role.PARENT,
     })
+
+
+@page
+def recommendation_card(request, recommendation_id):
+    """One recommendation as the IEP page shows it, for the live client to swap in after a change.
+    The IEP page's own read is the one logged; this refresh of it is not logged again."""
+    rec = recommendation_get_for(request.user, recommendation_id)
+    return render(request, "ieps/_rec_body.html", {
+        "rec": rec,
+        "positions": positions_of(rec),
+        "role_labels": ROLE_LABELS,
+        "disciplines": _disciplines(rec.iep.student),
+    })

@@ -1,10 +1,16 @@
-"""Real Chromium driven by Playwright's sync API against pytest-django's live server.
+"""Real Chromium driven by Playwright's sync API, against pytest-django's live server (HTTP only)
+or, for the live channel, a real daphne process (`asgi_server`: HTTP and WebSockets).
 
 Chromium comes from the system (`apt-get install chromium`; `playwright install` cannot download
 here). Without it these tests skip with the reason, except in CI (REQUIRE_SERVICES=1) where a
 missing browser is a failure, not a skip."""
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -102,3 +108,120 @@ def sign_in(page):
         return page
 
     return do
+
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS_LOG = RESULTS / "asgi-server.log"
+
+
+def _database_url():
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def asgi_server(django_db_setup):
+    """The project's ASGI application in its own daphne process, on the test database.
+
+    pytest-django's live_server speaks WSGI only, so it cannot carry the IEP's WebSocket. This
+    server does, and every browser request (pages, HTMX posts and sockets) goes through it: with
+    the in-memory channel layer (no REDIS_URL) an event reaches only the sockets of the process
+    that committed it; with Redis (CI) the layer is shared anyway. Its data comes from the test
+    process through the database (use transactional fixtures, so it is committed)."""
+    port = _free_port()
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="iepteam.settings.test", DATABASE_URL=_database_url(),
+               PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    RESULTS.mkdir(exist_ok=True)
+    log = open(RESULTS_LOG, "w")  # noqa: SIM115 - open for the server's whole life, closed below
+    process = subprocess.Popen(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "tests.browser.asgi:application"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        if process.poll() is not None:
+            log.close()
+            pytest.fail(f"daphne exited with {process.returncode}; see {RESULTS_LOG}", pytrace=False)
+        try:
+            with urllib.request.urlopen(f"{url}/accounts/login/", timeout=2) as answer:
+                if answer.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"daphne did not answer within 30 s; see {RESULTS_LOG}", pytrace=False)
+        time.sleep(0.2)
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    log.close()
+
+
+
+@pytest.fixture
+def open_as(browser, asgi_server, transactional_demo, request):
+    """open_as("ot") -> a signed-in tab in its own browser context (its own cookies), on the ASGI
+    server. Each context closes after the test; on failure each leaves a screenshot."""
+    contexts = []
+
+    def do(persona: str, *, width: int = 1280):
+        context = browser.new_context(viewport={"width": width, "height": 900}, base_url=asgi_server)
+        context.set_default_timeout(10_000)
+        context.add_init_script(COUNT_REQUESTS)
+        contexts.append((persona, context))
+        tab = context.new_page()
+        tab.goto("/accounts/login/")
+        tab.get_by_label("E-mail address").fill(f"{persona}@demo.example")
+        tab.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+        tab.get_by_role("button", name="Sign in").click()
+        tab.wait_for_url(lambda url: "/accounts/login/" not in url)
+        return tab
+
+    yield do
+    failed = getattr(request.node, "rep_call", None)
+    for persona, context in contexts:
+        if failed is not None and failed.failed and context.pages:
+            RESULTS.mkdir(exist_ok=True)
+            context.pages[0].screenshot(path=str(RESULTS / f"{request.node.name}-{persona}.png"), full_page=True)
+    for _persona, context in contexts:
+        _settle(context)
+        context.close()
+
+
+# Counts the page's HTMX requests in flight, from before any page script runs.
+COUNT_REQUESTS = """
+window.__requestsInFlight = 0;
+document.addEventListener("htmx:beforeSend", () => { window.__requestsInFlight += 1; });
+document.addEventListener("htmx:afterRequest", () => { window.__requestsInFlight -= 1; });
+"""
+
+
+def _settle(context):
+    """Stops the page's live client and waits for its last requests to be answered. The database
+    is emptied after each test; a request the server is still working on would collide with that
+    (a deadlock on PostgreSQL, a locked file on SQLite)."""
+    for tab in context.pages:
+        try:
+            tab.evaluate("window.dispatchEvent(new PageTransitionEvent('pagehide'))")
+            for _ in range(2):
+                tab.wait_for_function("(window.__requestsInFlight || 0) <= 0", timeout=10_000)
+                tab.wait_for_timeout(200)  # a refresh the last event scheduled starts within this
+        except Exception:  # noqa: BLE001, S110 - a closed or crashed tab has nothing in flight
+            pass
