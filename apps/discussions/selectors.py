@@ -2,7 +2,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from apps.core.errors import NotFound
-from apps.ieps.selectors import ieps_visible_to, recommendations_visible_to
+from apps.ieps.selectors import hidden_recommendation_ids, ieps_visible_to, recommendations_visible_to
 
 from .models import Comment, ReadMarker, Thread
 
@@ -54,5 +54,24 @@ def unread_counts_for(user, iep) -> dict[int, int]:
         .values("thread__recommendation_id")
         .annotate(n=Count("id"))
     )
-    return {row["thread__recommendation_id"]: row["n"] for row in rows}
+    hidden = hidden_recommendation_ids(user, iep)  # an evaluator's view stops at the disputed ones
+    return {row["thread__recommendation_id"]: row["n"] for row in rows
+            if row["thread__recommendation_id"] not in hidden}
+
+
+def thread_summaries_of(user, iep) -> dict:
+    """The IEP page's discussion summary: per visible recommendation its comment count, state and
+    unread count, and the IEP's unread total. A constant number of queries for any IEP."""
+    unread = unread_counts_for(user, iep)
+    rows = (
+        Thread.objects.filter(iep=iep, recommendation__isnull=False)
+        .annotate(n=Count("comments", filter=Q(comments__deleted_at__isnull=True)))
+        .values_list("recommendation_id", "status", "n")
+    )
+    recs = {rec_id: {"count": n, "resolved": status == Thread.Status.RESOLVED, "unread": unread.get(rec_id, 0)}
+            for rec_id, status, n in rows}
+    for rec_id, n in unread.items():
+        recs.setdefault(rec_id, {"count": 0, "resolved": False, "unread": n})
+    return {"recs": recs, "total": sum(unread.values())}
+
 

@@ -159,12 +159,16 @@ def thread_reopen(*, actor, thread: Thread) -> Thread:
 
 
 @transaction.atomic
-def thread_mark_read(*, actor, thread: Thread) -> ReadMarker:
+def thread_mark_read(*, actor, thread: Thread, up_to: int | None = None) -> ReadMarker:
+    """Marks the thread read up to `up_to` (the newest comment the person was shown), or to its
+    newest comment. A marker never moves back."""
     thread = _saved(thread)
     latest = Comment.objects.filter(thread=thread).aggregate(m=Max("id"))["m"] or 0
-    marker, _created = ReadMarker.objects.update_or_create(
-        thread=thread, user=actor, defaults={"last_read_comment_id": latest}
-    )
+    target = latest if up_to is None else min(up_to, latest)
+    marker, _created = ReadMarker.objects.select_for_update().get_or_create(thread=thread, user=actor)
+    if target > marker.last_read_comment_id:
+        marker.last_read_comment_id = target
+        marker.save(update_fields=["last_read_comment_id", "updated_at"])
     return marker
 
 

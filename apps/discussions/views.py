@@ -3,156 +3,31 @@ with HTMX, every action answers with it re-rendered (so what a person sees is al
 server and the policy say), and the same thread is a page of its own for browsers without
 JavaScript, whose forms post and are redirected back to it. Reads go through the selectors,
 writes through the services; nothing here decides who may do what."""
-from dataclasses import dataclass
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.formats import number_format
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.audit.services import access_record
 from apps.core.errors import ApplicationError, Forbidden, NotFound
-from apps.ieps.selectors import hidden_recommendation_ids, recommendation_get_for
+from apps.ieps.selectors import recommendation_get_for
 from apps.students.models import Role
 from apps.students.selectors import role_for, team_for
 
-from . import formatting, services
-from .models import Comment, Thread
+from . import services
+from .models import Thread
 from .policy import is_comment_author, may_change_thread_state, may_post_in
+from .forms import CommentForm, EditForm, apply_error
+from .presentation import ROLE_LABELS, thread_nodes
 from .selectors import comment_get_for, comments_of, thread_of, unread_counts_for
 
 page = login_required
-ROLE_LABELS = dict(Role.choices)
-# Replies nest without limit; the page indents four levels (0-3) and shows deeper replies at the
-# fourth, each saying whom it answers.
-MAX_LEVEL = 3
-
-
-# ---------- forms ----------
-
-class CommentForm(forms.Form):
-    body = forms.CharField(
-        label=gettext_lazy("Add a comment"),
-        widget=forms.Textarea(attrs={"rows": 4, "maxlength": services.BODY_MAX}),
-        help_text=gettext_lazy("Plain text. Links work, and so do **bold**, *italics* and `code`."),
-        error_messages={"required": gettext_lazy("Write your comment first.")},
-    )
-    parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    mentions = forms.TypedMultipleChoiceField(
-        label=gettext_lazy("Notify"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": gettext_lazy("Choose people on this child's team.")},
-    )
-
-    def __init__(self, *args, team_choices=(), label=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["mentions"].choices = team_choices
-        if label:
-            self.fields["body"].label = label
-
-    def clean_body(self):
-        # Counted as the service counts (line breaks as one character), with a friendlier message.
-        body = formatting.clean_text(self.cleaned_data["body"])
-        if not body:
-            raise ValidationError(_("Write your comment first."))
-        if len(body) > services.BODY_MAX:
-            raise ValidationError(_("A comment can be at most %(max)s characters; this one has %(n)s.") % {
-                "max": number_format(services.BODY_MAX, force_grouping=True),
-                "n": number_format(len(body), force_grouping=True),
-            })
-        return body
-
-
-class EditForm(CommentForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, label=_("Edit your comment"), **kwargs)
-        del self.fields["parent"], self.fields["mentions"]
-
-
-def _apply_error(form, error: ApplicationError):
-    """A service's refusal shown next to the field it names, or above the form."""
-    named = {name: problems for name, problems in error.fields.items() if name in form.fields}
-    for name, problems in named.items():
-        for problem in problems:
-            form.add_error(name, problem)
-    if not named:
-        form.add_error(None, error.message)
-
-
-# ---------- the thread as people see it ----------
-
-@dataclass
-class Node:
-    """One comment in reading order, with what the flat template needs to nest it."""
-
-    comment: Comment
-    level: int
-    opens: bool          # starts a nested list of replies
-    keeps_open: bool     # its replies follow inside its list item
-    closes: range        # nested lists to close after it
-    replying_to: str     # shown when the reply is deeper than the page indents
-    body_html: str
-    role: str
-    is_new: bool
-    is_mine: bool
-    focus: bool          # keyboard focus goes here once the thread is swapped in
-
-
-def _reading_order(comments):
-    """Depth-first, oldest first at every level, iteratively (a thread may be arbitrarily deep)."""
-    ids = {c.id for c in comments}
-    children, roots = {}, []
-    for c in comments:
-        (children.setdefault(c.parent_id, []) if c.parent_id in ids else roots).append(c)
-    order, stack = [], [(c, 0) for c in reversed(roots)]
-    while stack:
-        comment, depth = stack.pop()
-        order.append((comment, depth))
-        stack.extend((reply, depth + 1) for reply in reversed(children.get(comment.id, [])))
-    return order
-
-
-def _nodes(comments, *, user, unread: int, disciplines: dict, focus: str = ""):
-    by_id = {c.id: c for c in comments}
-    others_live = [c.id for c in comments if c.author_id != user.id and not c.deleted]
-    # Unread = others' live comments past the reader's marker, so they are the newest `unread` of them.
-    new_ids = set(others_live[len(others_live) - unread:]) if unread else set()
-    order = _reading_order(comments)
-    levels = [min(depth, MAX_LEVEL) for _c, depth in order]
-    nodes = []
-    for i, (c, depth) in enumerate(order):
-        level, before = levels[i], (levels[i - 1] if i else 0)
-        after = levels[i + 1] if i + 1 < len(order) else 0
-        parent = by_id.get(c.parent_id)
-        replying_to = ""
-        if depth > MAX_LEVEL and parent is not None:
-            replying_to = _("a deleted comment") if parent.deleted else parent.author.full_name
-        role = str(ROLE_LABELS.get(c.author_role, ""))
-        if disciplines.get(c.author_id):
-            role = f"{role} · {disciplines[c.author_id]}" if role else disciplines[c.author_id]
-        nodes.append(Node(
-            comment=c, level=level, opens=level > before, keeps_open=after > level,
-            closes=range(level - after) if after <= level else range(0), replying_to=replying_to,
-            # formatting.render escapes the text and sanitises the result: safe to show as HTML.
-            body_html="" if c.deleted else mark_safe(formatting.render(c.body)),
-            role=role, is_new=c.id in new_ids, is_mine=is_comment_author(user, c), focus=focus == f"comment-{c.id}",
-        ))
-    return nodes
-
-
-def _unread(user, iep):
-    """Unread counts of the recommendations this person may see (an evaluator's stop at the ones in dispute)."""
-    hidden = hidden_recommendation_ids(user, iep)
-    return {rec_id: n for rec_id, n in unread_counts_for(user, iep).items() if rec_id not in hidden}
 
 
 def _team_choices(user, team):
@@ -174,7 +49,7 @@ def _thread_context(request, rec, *, open_form=None, bound=None, error=None, foc
     comments = list(comments_of(thread))
     team = list(team_for(rec.iep.student))
     disciplines = {m.user_id: m.get_discipline_display() for m in team if m.discipline}
-    unread_by_rec = _unread(user, rec.iep)
+    unread_by_rec = unread_counts_for(user, rec.iep)
     unread = unread_by_rec.get(rec.id, 0)
     resolved = thread.status == Thread.Status.RESOLVED
     may_post = bool(may_post_in(user, thread))
@@ -220,8 +95,10 @@ def _thread_context(request, rec, *, open_form=None, bound=None, error=None, foc
         "thread": thread,
         "resolved": resolved,
         "resolved_by": thread.resolved_by if resolved else None,
-        "nodes": _nodes(comments, user=user, unread=unread, disciplines=disciplines, focus=focus or ""),
+        "nodes": thread_nodes(comments, user=user, unread=unread, disciplines=disciplines, focus=focus or ""),
         "comment_count": sum(1 for c in comments if not c.deleted),
+        # "Read" means read up to what this render showed, not what arrived after it.
+        "newest_id": max((c.id for c in comments), default=0),
         "unread": unread,
         "unread_total": sum(unread_by_rec.values()),
         "may_post": may_post,
@@ -237,22 +114,6 @@ def _thread_context(request, rec, *, open_form=None, bound=None, error=None, foc
         "focus": focus,
         "quiet": quiet,
     }
-
-
-def overview_for(user, iep) -> dict:
-    """The IEP page's discussion summary: per visible recommendation its comment count, state and
-    unread count, and the IEP's unread total. A constant number of queries for any IEP."""
-    unread = _unread(user, iep)
-    rows = (
-        Thread.objects.filter(iep=iep, recommendation__isnull=False)
-        .annotate(n=Count("comments", filter=Q(comments__deleted_at__isnull=True)))
-        .values_list("recommendation_id", "status", "n")
-    )
-    recs = {rec_id: {"count": n, "resolved": status == Thread.Status.RESOLVED, "unread": unread.get(rec_id, 0)}
-            for rec_id, status, n in rows}
-    for rec_id, n in unread.items():
-        recs.setdefault(rec_id, {"count": 0, "resolved": False, "unread": n})
-    return {"recs": recs, "total": sum(unread.values())}
 
 
 # ---------- rendering ----------
@@ -369,7 +230,7 @@ def comment_create(request, recommendation_id):
                 form, open_form = _rebind_without_parent(request, rec, team), None
                 form.add_error(None, error.message)
             elif error.fields:
-                _apply_error(form, error)
+                apply_error(form, error)
             else:
                 message = error.message  # about the thread (resolved meanwhile), not the form
             return _render(request, rec, status=error.status_code, open_form=open_form, error=message,
@@ -456,5 +317,6 @@ thread_reopen = _state_view(services.thread_reopen, gettext_lazy("The discussion
 @require_POST
 def thread_read(request, recommendation_id):
     rec = recommendation_get_for(request.user, recommendation_id)
-    services.thread_mark_read(actor=request.user, thread=thread_of(rec))
+    up_to = request.GET.get("up_to", "")
+    services.thread_mark_read(actor=request.user, thread=thread_of(rec), up_to=int(up_to) if up_to.isdigit() else None)
     return _done(request, rec, focus="", anchor=f"thread-{rec.id}", message=_("Marked as read."))

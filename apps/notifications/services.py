@@ -29,3 +29,9 @@ def notification_mark_read(*, actor, notification_id: int) -> Notification:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     return notification
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, actor) -> int:
+    """Marks every unread notification of this person read; answers how many."""
+    return Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())

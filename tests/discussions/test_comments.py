@@ -188,3 +188,30 @@ def test_the_thread_list_query_count_is_flat(api_as, demo, django_assert_max_num
         post(api_as, "ot", rec, body=f"more {i}")
     with django_assert_max_num_queries(12):
         assert len(client.get(comments_url(rec)).json()["results"]) == 50
+
+
+def test_marking_read_up_to_a_comment_leaves_later_ones_unread_and_never_moves_back(api_as, demo):
+    from apps.discussions import services
+    from apps.discussions.selectors import thread_of, unread_counts_for
+
+    rec = demo.maya_recs[0]
+    shown = post(api_as, "ot", rec, body="seen").json()
+    post(api_as, "ot", rec, body="arrived after the page rendered")
+    services.thread_mark_read(actor=demo.parent_maya, thread=thread_of(rec), up_to=shown["id"])
+    assert unread_counts_for(demo.parent_maya, demo.maya_iep) == {rec.id: 1}
+    services.thread_mark_read(actor=demo.parent_maya, thread=thread_of(rec))
+    services.thread_mark_read(actor=demo.parent_maya, thread=thread_of(rec), up_to=shown["id"])
+    assert unread_counts_for(demo.parent_maya, demo.maya_iep) == {}
+
+
+def test_an_evaluator_gets_no_unread_counts_for_recommendations_outside_the_dispute(demo):
+    from apps.discussions import services
+    from apps.discussions.selectors import thread_of, unread_counts_for
+    from apps.ieps.services import evaluator_scope_set
+    from apps.students.services import membership_grant
+
+    for rec in demo.maya_recs[:2]:
+        services.comment_create(actor=demo.ot, thread=thread_of(rec), body="on the team's side")
+    membership = membership_grant(student=demo.maya, user=demo.evaluator, role="evaluator")
+    evaluator_scope_set(membership=membership, recommendation_ids=[demo.maya_recs[0].id])
+    assert unread_counts_for(demo.evaluator, demo.maya_iep) == {demo.maya_recs[0].id: 1}

@@ -2,11 +2,11 @@
 states, unread badges) without the ieps app knowing discussions exist."""
 from django import template
 
-from apps.discussions.views import overview_for
+from apps.discussions.selectors import thread_summaries_of
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def discussion_overview(context, iep):
-    return overview_for(context["request"].user, iep)
+    return thread_summaries_of(context["request"].user, iep)
