@@ -5,7 +5,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -37,7 +36,7 @@ from .selectors import (
     main_report_for,
     sees_stub_only,
 )
-from .uploads import LimitedUploadHandler
+from .uploads import LimitedUploadHandler, ReportUploadParser
 
 TEXT_LIMIT = services.TEXT_MAX
 
@@ -216,7 +215,7 @@ class EvaluationReportApi(_DownloadMixin, APIView):
     once submitted and for the evaluator."""
 
     throttle_classes = [WriteThrottle]
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [ReportUploadParser]
 
     class EvaluationFileIn(serializers.Serializer):
         file = serializers.FileField(allow_empty_file=True, use_url=False)

@@ -2,6 +2,7 @@
 by its name or Content-Type), within the size limit, without active content, and clean when a
 clamd virus scanner is configured. Also the upload handler that stops an oversized upload while
 it is still arriving."""
+import html
 import re
 import socket
 import struct
@@ -11,7 +12,12 @@ import zlib
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
+from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
+
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import DataAndFiles, MultiPartParser
 
 from apps.core.errors import ApplicationError
 
@@ -82,6 +88,58 @@ class LimitedUploadHandler(TemporaryFileUploadHandler):
             self.file.close()  # a NamedTemporaryFile: closing deletes it
             raise RequestDataTooBig(_("A file can be at most %(size)s.") % {"size": _megabytes(max_bytes())})
         return super().receive_data_chunk(raw_data, start)
+
+
+# Extensions that make "report.exe.pdf" a disguise rather than a name.
+DISGUISING_EXTENSIONS = {
+    "exe", "com", "bat", "cmd", "scr", "msi", "dll", "js", "vbs", "jar", "ps1", "sh", "php", "html", "htm",
+    "xhtml", "svg", "xml", "zip", "app", "apk", "dmg", "docm", "xlsm", "hta", "lnk",
+}
+
+
+def file_name_problem(name: str) -> str | None:
+    """Why a file name as the client sent it is refused, or None. The name never touches storage
+    (files are stored under names of our own); a hostile one is refused all the same, so that what
+    a parent downloads is named as plainly as what the evaluator chose."""
+    if "/" in name or "\\" in name or ".." in name:
+        return _("A file name may not contain folders or “..”.")
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in name):
+        return _("A file name may not contain control or direction characters.")
+    if len(name) > NAME_MAX:
+        return _("A file name can be at most %(n)s characters.") % {"n": NAME_MAX}
+    parts = name.lower().split(".")
+    if len(parts) < 2 or parts[-1] != "pdf":
+        return _("The file name must end in .pdf.")
+    if any(part.strip() in DISGUISING_EXTENSIONS for part in parts[1:-1]):
+        return _("A file name may not carry a second extension such as .exe or .html.")
+    return None
+
+
+class StrictNameMultiPartParser(DjangoMultiPartParser):
+    """Django's multipart parser quietly strips folders and control characters from file names;
+    for report uploads such a name is refused before a byte of the file is written."""
+
+    def sanitize_file_name(self, file_name):
+        # Django unescapes HTML entities before stripping folders: "&#46;&#46;&#47;" is "../".
+        problem = file_name_problem(file_name) or file_name_problem(html.unescape(file_name))
+        if problem:
+            raise ApplicationError(problem, code="bad_file_name", fields={"file": [problem]})
+        return super().sanitize_file_name(file_name)
+
+
+class ReportUploadParser(MultiPartParser):
+    """DRF's multipart parser with the strict file-name check."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        request = parser_context["request"]
+        meta = request.META.copy()
+        meta["CONTENT_TYPE"] = media_type
+        encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
+        try:
+            data, files = StrictNameMultiPartParser(meta, stream, request.upload_handlers, encoding).parse()
+        except MultiPartParserError as exc:
+            raise ParseError(str(exc)) from exc
+        return DataAndFiles(data, files)
 
 
 def display_name(name: str | None) -> str:
