@@ -54,6 +54,14 @@ def evaluation_request_get_for(user, request_id) -> EvaluationRequest:
     return found
 
 
+def evaluation_queue_for(user) -> QuerySet[EvaluationRequest]:
+    """A district administrator's queue: the open requests of the children of their districts."""
+    open_statuses = {EvaluationRequest.Status.REQUESTED, EvaluationRequest.Status.APPROVED,
+                     EvaluationRequest.Status.EVALUATOR_ASSIGNED, *ENGAGED} - {EvaluationRequest.Status.CONSIDERED}
+    return evaluation_requests_visible_to(user).filter(
+        iep__student__district_id__in=admin_district_ids(user), status__in=open_statuses)
+
+
 def evaluation_request_reload(request_id) -> EvaluationRequest:
     """The request with everything its representation needs, for services' answers and events."""
     return _with_everything(EvaluationRequest.objects.filter(id=request_id)).get()
