@@ -2,45 +2,58 @@
 client catch up from the event log. Every read goes through selectors; nothing here writes."""
 import asyncio
 import json
+import random
 import time
+from functools import partial
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.utils import timezone
 
 from apps.core.errors import NotFound
 from apps.core.live import iep_group, user_group
 
-from .selectors import event_presenter_for, events_after, hidden_recommendation_ids, iep_get_for
+from apps.students.selectors import membership_for
+
+from .selectors import event_presenter_for, events_after, hidden_recommendation_ids, iep_get_for, iep_last_seq
 
 CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_NOT_ALLOWED = 4403
 RESYNC_BATCH = 200
 
 
-@database_sync_to_async
-def _visible_iep(user, iep_id):
-    """The IEP if this person may see it now (a fresh user object: no memo from earlier checks)."""
+# These reads run in the thread pool, not on Django's one thread for sync code: hundreds of
+# sockets re-checking access must not queue in front of the requests that write comments.
+reads = partial(database_sync_to_async, thread_sensitive=False)
+
+
+@reads
+def _access(user, iep_id):
+    """(the IEP, the hidden recommendation ids, when the membership expires) if this person may
+    see the IEP now, else None. A fresh user object: no memo from earlier checks."""
     from apps.accounts.models import User
 
     fresh = User.objects.filter(id=user.id, is_active=True).first()
     if fresh is None:
         return None
     try:
-        return iep_get_for(fresh, iep_id)
+        iep = iep_get_for(fresh, iep_id)
     except NotFound:
         return None
+    membership = membership_for(fresh, iep.student_id)
+    return iep, hidden_recommendation_ids(fresh, iep), membership.expires_at if membership else None
 
 
-@database_sync_to_async
+@reads
 def _events_after(user, iep, after, limit):
     present = event_presenter_for(user, iep)
     return [present(e) for e in events_after(iep, after)[:limit]]
 
 
-@database_sync_to_async
-def _hidden_recommendations(user, iep):
-    return hidden_recommendation_ids(user, iep)
+@reads
+def _last_seq(iep_id):
+    return iep_last_seq(iep_id)
 
 
 class IEPConsumer(AsyncWebsocketConsumer):
@@ -57,11 +70,11 @@ class IEPConsumer(AsyncWebsocketConsumer):
             await self._refuse(CLOSE_NOT_SIGNED_IN, "not_authenticated", "Sign in first.")
             return
         self.user = user
-        self.iep = await _visible_iep(user, int(self.scope["url_route"]["kwargs"]["iep_id"]))
-        if self.iep is None:
+        access = await _access(user, int(self.scope["url_route"]["kwargs"]["iep_id"]))
+        if access is None:
             await self._refuse(CLOSE_NOT_ALLOWED, "not_allowed", "You are not on this child's team.")
             return
-        self.hidden = await _hidden_recommendations(user, self.iep)
+        self.iep, self.hidden, self.expires_at = access
         self.groups_joined = [iep_group(self.iep.id), user_group(user.id)]
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
@@ -121,21 +134,32 @@ class IEPConsumer(AsyncWebsocketConsumer):
         return True
 
     async def _heartbeat(self):
-        """Keeps proxies from closing an idle socket, and re-checks access: an expired or
-        revoked membership closes the socket even if no message said so."""
+        """Keeps proxies from closing an idle socket and tells the client the last sequence number
+        (a live message Redis dropped shows up as a gap). Access is re-checked now and then, and
+        when a membership expires: a revoked or lapsed one closes the socket even if no message
+        said so. Random offsets keep hundreds of sockets from checking all at once."""
+        await asyncio.sleep(random.uniform(0, settings.WEBSOCKET_HEARTBEAT_SECONDS))
+        next_check = self._next_access_check()
         while True:
+            if time.monotonic() >= next_check:
+                if not await self._still_allowed():
+                    return
+                next_check = self._next_access_check()
+            await self._send({"type": "heartbeat", "last_seq": await _last_seq(self.iep.id)})
             await asyncio.sleep(settings.WEBSOCKET_HEARTBEAT_SECONDS)
-            if not await self._still_allowed():
-                return
-            await self._send({"type": "heartbeat", "last_seq": self.iep.last_event_seq})
+
+    def _next_access_check(self):
+        wait = settings.WEBSOCKET_ACCESS_CHECK_SECONDS * random.uniform(0.75, 1.0)
+        if self.expires_at is not None:
+            wait = min(wait, max(0.0, (self.expires_at - timezone.now()).total_seconds()))
+        return time.monotonic() + wait
 
     async def _still_allowed(self):
-        iep = await _visible_iep(self.user, self.iep.id)
-        if iep is None:
+        access = await _access(self.user, self.iep.id)
+        if access is None:
             await self._refuse(CLOSE_NOT_ALLOWED, "access_ended", "Your access to this IEP has ended.")
             return False
-        self.iep = iep
-        self.hidden = await _hidden_recommendations(self.user, iep)
+        self.iep, self.hidden, self.expires_at = access
         return True
 
     # Channel-layer handlers --------------------------------------------------------------

@@ -93,3 +93,8 @@ def event_presenter_for(user, iep):
     so the sequence a client holds stays gapless."""
     hidden = hidden_recommendation_ids(user, iep)
     return lambda event: event.as_message(redacted=event.recommendation_id in hidden)
+
+
+def iep_last_seq(iep_id) -> int:
+    """The IEP's last event number (for a socket's heartbeat; visibility was checked on connect)."""
+    return IEP.objects.filter(id=iep_id).values_list("last_event_seq", flat=True).first() or 0

@@ -216,6 +216,9 @@ LOGGING = {
 WEBSOCKET_MAX_FRAME_BYTES = 64 * 1024
 WEBSOCKET_MAX_FRAMES_PER_MINUTE = 100
 WEBSOCKET_HEARTBEAT_SECONDS = 25
+# How often an open socket re-checks its person's access (besides the moment a membership
+# expires, and the messages sent when one is revoked or the person signs out).
+WEBSOCKET_ACCESS_CHECK_SECONDS = 300
 
 # Third-party evaluation (apps.evaluations; 34 CFR 300.502).
 # The district decides "without unnecessary delay": 10 school days, counted as 14 calendar days.

@@ -1,4 +1,5 @@
 """The IEP live channel over real WebSockets: who gets in, who is refused, what each receives."""
+import asyncio
 import json
 
 import pytest
@@ -120,13 +121,13 @@ async def test_signing_out_closes_the_sockets_of_that_session_only(transactional
     await by_token.disconnect()
 
 
-async def test_an_expired_membership_is_noticed_at_the_next_heartbeat(transactional_demo):
+async def test_a_membership_that_lapses_meanwhile_is_noticed_at_the_next_access_check(transactional_demo):
     from datetime import timedelta
 
     from django.utils import timezone
 
     d = transactional_demo
-    with override_settings(WEBSOCKET_HEARTBEAT_SECONDS=0.2):
+    with override_settings(WEBSOCKET_HEARTBEAT_SECONDS=0.2, WEBSOCKET_ACCESS_CHECK_SECONDS=0.2):
         socket, _ = await connect_member(d.maya_iep.id, d.ot)
         frame = await socket.receive_json_from(timeout=3)
         assert frame["type"] == "heartbeat"
@@ -206,8 +207,36 @@ async def test_an_idle_socket_outlives_the_channel_layers_blocking_read(transact
     """channels_redis waits up to 5 s per read; a socket idle for longer must still receive."""
     d = transactional_demo
     socket, _ = await connect_member(d.maya_iep.id, d.parent_maya)
-    assert await socket.receive_nothing(timeout=7)
+    await asyncio.sleep(7)
     await call(d.ot, "post", f"/api/v1/recommendations/{d.maya_recs[0].id}/comments/", {"body": "after a pause"})
     [event] = await receive_events(socket, 1)
     assert event["data"]["body"] == "after a pause"
+    await socket.disconnect()
+
+
+async def test_a_time_limited_membership_closes_the_socket_when_it_expires(transactional_demo):
+    """An evaluator's membership ends at a known time: the socket closes then, with no message."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    d = transactional_demo
+    await database_sync_to_async(Membership.objects.filter(user=d.ot, student=d.maya).update)(
+        expires_at=timezone.now() + timedelta(seconds=1.5))
+    with override_settings(WEBSOCKET_HEARTBEAT_SECONDS=0.3):
+        socket, _ = await connect_member(d.maya_iep.id, d.ot)
+        code, errors = await refused_with(socket)
+    assert (code, errors) == (4403, ["access_ended"])
+
+
+async def test_heartbeats_carry_the_last_sequence_number_so_a_client_can_see_a_gap(transactional_demo):
+    d = transactional_demo
+    with override_settings(WEBSOCKET_HEARTBEAT_SECONDS=0.3):
+        socket, hello = await connect_member(d.maya_iep.id, d.parent_maya)
+        await call(d.ot, "post", f"/api/v1/recommendations/{d.maya_recs[0].id}/comments/", {"body": "x"})
+        frames = []
+        while not any(f.get("type") == "heartbeat" for f in frames):
+            frames.append(await socket.receive_json_from(timeout=3))
+    heartbeat = next(f for f in frames if f.get("type") == "heartbeat")
+    assert heartbeat["last_seq"] == hello["last_seq"] + 1
     await socket.disconnect()
