@@ -75,7 +75,7 @@ def start_server(args, env, layer):
     env = dict(env, CHANNEL_LAYER=layer)
     server = subprocess.Popen(
         [PY, "-m", "uvicorn", "iepteam.asgi:application", "--host", "127.0.0.1", "--port", str(args.port),
-         "--workers", str(args.workers), "--log-level", "warning", "--ws-max-size", "65536"],
+         "--workers", str(args.workers), "--log-level", "warning", "--ws-max-size", "65536", "--ws", args.ws],
         cwd=ROOT, env=env, start_new_session=True,
     )
     base = f"http://127.0.0.1:{args.port}"
@@ -88,24 +88,47 @@ def start_server(args, env, layer):
     raise SystemExit("the server did not start")
 
 
-class Client:
-    def __init__(self, socket):
-        self.socket = socket
-        self.seen = {}
+class Receipts:
+    """Counts who got each message, and wakes the measurer when the last of `n` has it: no
+    polling, so the measuring process takes no CPU from the server it measures."""
 
-    async def listen(self):
+    def __init__(self, n):
+        self.n = n
+        self.count = {}
+        self.last = {}
+        self.done = {}
+
+    def got(self, key):
+        self.count[key] = self.count.get(key, 0) + 1
+        self.last[key] = time.perf_counter()
+        if self.count[key] == self.n:
+            self._done(key).set()
+
+    def _done(self, key):
+        return self.done.setdefault(key, asyncio.Event())
+
+    async def wait(self, key, timeout=5.0):
+        """(time the last receiver got it, how many never did)."""
         try:
-            async for text in self.socket:
-                frame = json.loads(text)
-                if frame.get("type") == "comment.created":
-                    self.seen[frame["data"]["id"]] = time.perf_counter()
-        except websockets.ConnectionClosed:
+            await asyncio.wait_for(self._done(key).wait(), timeout)
+        except asyncio.TimeoutError:
             pass
+        return self.last.get(key), self.n - self.count.get(key, 0)
+
+
+async def listen_socket(socket, receipts):
+    try:
+        async for text in socket:
+            frame = json.loads(text)
+            if frame.get("type") == "comment.created":
+                receipts.got(frame["data"]["id"])
+    except websockets.ConnectionClosed:
+        pass
 
 
 async def measure_channel(base, tokens, iep_id, rec_id, n, messages):
     ws_base = base.replace("http", "ws")
-    clients = []
+    sockets = []
     for i in range(n):
         socket = await websockets.connect(
             f"{ws_base}/ws/ieps/{iep_id}/", origin="http://127.0.0.1",
@@ -113,26 +136,23 @@ async def measure_channel(base, tokens, iep_id, rec_id, n, messages):
         )
         hello = json.loads(await socket.recv())
         assert hello["type"] == "hello", hello
-        clients.append(Client(socket))
-    listeners = [asyncio.create_task(c.listen()) for c in clients]
-    latencies, lost = [], 0
+        sockets.append(socket)
+    receipts = Receipts(n)
+    listeners = [asyncio.create_task(listen_socket(s, receipts)) for s in sockets]
+    latencies, lost, post_ms = [], 0, []
     loop = asyncio.get_running_loop()
-    post_ms = []
     for i in range(messages):
         start = time.perf_counter()
         comment = await loop.run_in_executor(
             None, api, base, f"/api/v1/recommendations/{rec_id}/comments/", {"body": f"bench {i}"},
             tokens[i % 4])  # parent, OT, SLP, case manager: the admin reads but does not post
         post_ms.append((time.perf_counter() - start) * 1000)
-        deadline = time.perf_counter() + 5
-        while any(comment["id"] not in c.seen for c in clients) and time.perf_counter() < deadline:
-            await asyncio.sleep(0.001)
-        received = [c.seen[comment["id"]] for c in clients if comment["id"] in c.seen]
-        lost += n - len(received)
-        if len(received) == n:
-            latencies.append((max(received) - start) * 1000)
-    for c in clients:
-        await c.socket.close()
+        last, missing = await receipts.wait(comment["id"])
+        lost += missing
+        if not missing:
+            latencies.append((last - start) * 1000)
+    for socket in sockets:
+        await socket.close()
     for task in listeners:
         task.cancel()
     print(f"  POST answered: p50 {statistics.median(post_ms):.1f} ms, p99 {percentile(post_ms, 99):.1f} ms", flush=True)
@@ -142,32 +162,30 @@ async def measure_channel(base, tokens, iep_id, rec_id, n, messages):
 async def measure_redis(url, n, messages):
     """The floor: one PUBLISH, N subscriber connections, time until the last one has it."""
     publisher = aioredis.Redis.from_url(url)
-    subscribers, seen = [], [dict() for _ in range(n)]
+    subscribers = []
     for _ in range(n):
         connection = aioredis.Redis.from_url(url)
         pubsub = connection.pubsub()
         await pubsub.subscribe("bench")
         await pubsub.get_message(timeout=1)  # the subscribe confirmation
         subscribers.append((connection, pubsub))
+    receipts = Receipts(n)
 
-    async def listen(i, pubsub):
+    async def listen(pubsub):
         async for message in pubsub.listen():
             if message["type"] == "message":
-                seen[i][message["data"].decode()] = time.perf_counter()
+                receipts.got(message["data"].decode())
 
-    tasks = [asyncio.create_task(listen(i, p)) for i, (_c, p) in enumerate(subscribers)]
+    tasks = [asyncio.create_task(listen(p)) for _c, p in subscribers]
     latencies, lost = [], 0
     for i in range(messages):
         key = f"m{i}"
         start = time.perf_counter()
         await publisher.publish("bench", key)
-        deadline = time.perf_counter() + 5
-        while any(key not in s for s in seen) and time.perf_counter() < deadline:
-            await asyncio.sleep(0.001)
-        received = [s[key] for s in seen if key in s]
-        lost += n - len(received)
-        if len(received) == n:
-            latencies.append((max(received) - start) * 1000)
+        last, missing = await receipts.wait(key)
+        lost += missing
+        if not missing:
+            latencies.append((last - start) * 1000)
     for task in tasks:
         task.cancel()
     for connection, pubsub in subscribers:
@@ -230,6 +248,7 @@ if __name__ == "__main__":
     parser.add_argument("--layers", nargs="+", default=["pubsub", "core"], choices=["pubsub", "core"],
                         help="channel layers to compare (CHANNEL_LAYER of the settings)")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--ws", default="websockets-sansio", help="uvicorn's WebSocket implementation")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL")
                         or "postgres://postgres@127.0.0.1:5432/iepteam_bench")
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL") or "redis://127.0.0.1:6379/3")

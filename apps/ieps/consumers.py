@@ -52,8 +52,22 @@ def _events_after(user, iep, after, limit):
 
 
 @reads
-def _last_seq(iep_id):
+def _read_last_seq(iep_id):
     return iep_last_seq(iep_id)
+
+
+# The last sequence number per IEP, shared by the process's sockets for a moment: hundreds of
+# heartbeats a minute need not each ask the database.
+_last_seq_cache: dict[int, tuple[float, int]] = {}
+LAST_SEQ_TTL_SECONDS = 2.0
+
+
+async def _last_seq(iep_id):
+    fetched_at, seq = _last_seq_cache.get(iep_id, (0.0, 0))
+    if time.monotonic() - fetched_at > LAST_SEQ_TTL_SECONDS:
+        seq = await _read_last_seq(iep_id)
+        _last_seq_cache[iep_id] = (time.monotonic(), seq)
+    return seq
 
 
 class IEPConsumer(AsyncWebsocketConsumer):
@@ -163,6 +177,15 @@ class IEPConsumer(AsyncWebsocketConsumer):
         return True
 
     # Channel-layer handlers --------------------------------------------------------------
+
+    async def dispatch(self, message):
+        # Channels closes stale database connections (a hop to a thread) before every handler.
+        # Forwarding an event touches no database, and with hundreds of sockets that hop per
+        # socket per event was most of the fan-out time; the reads here close their own.
+        if message["type"] == "iep.event":
+            await self.iep_event(message)
+        else:
+            await super().dispatch(message)
 
     async def iep_event(self, message):
         hidden = message.get("recommendation") in self.hidden

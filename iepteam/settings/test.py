@@ -23,3 +23,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # Tasks run inline unless a test starts a real worker (and turns this off on the app).
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+
+# Heartbeats come at random moments; tests that are about them ask for them (override_settings).
+WEBSOCKET_HEARTBEAT_SECONDS = 600

@@ -123,7 +123,7 @@ async def test_a_comment_in_a_transaction_that_rolls_back_leaves_no_event(transa
             raise RuntimeError("rolled back")
 
     await database_sync_to_async(post_then_fail)()
-    assert await socket.receive_nothing(timeout=0.5)
+    assert await drain(socket, timeout=0.5) == []
     assert not await database_sync_to_async(Comment.objects.filter(body="never happened").exists)()
     assert await database_sync_to_async(Event.objects.filter(iep=d.maya_iep, seq__gt=hello["last_seq"]).count)() == 0
     await socket.disconnect()
