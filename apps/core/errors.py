@@ -27,6 +27,10 @@ class NotFound(ApplicationError):
     status_code = status.HTTP_404_NOT_FOUND
     code = "not_found"
 
+    def __init__(self, message=None, **kwargs):
+        # One wording for everything a person may not know exists, in their language.
+        super().__init__(message or _("Not found."), **kwargs)
+
 
 class Forbidden(ApplicationError):
     status_code = status.HTTP_403_FORBIDDEN

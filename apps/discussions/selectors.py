@@ -39,7 +39,7 @@ def comments_visible_to(user) -> QuerySet[Comment]:
 def comment_get_for(user, comment_id) -> Comment:
     comment = comments_visible_to(user).filter(id=comment_id).first()
     if comment is None:
-        raise NotFound("Not found.")
+        raise NotFound()
     return comment
 
 

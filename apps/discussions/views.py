@@ -151,7 +151,7 @@ def _recommendation_of(user, comment):
     """The comment's recommendation, through the recommendation's own visibility (an evaluator
     sees only the recommendations in dispute, whatever else of the IEP they see)."""
     if comment.thread.recommendation_id is None:
-        raise NotFound("Not found.")
+        raise NotFound()
     return recommendation_get_for(user, comment.thread.recommendation_id)
 
 

@@ -315,7 +315,7 @@ class EvaluationFindingsApi(APIView):
             version = next((v for v in findings_versions_for(request.user, evaluation) if str(v.version) == wanted),
                            None)
         if version is None:
-            raise NotFound("Not found.")
+            raise NotFound()
         access_record(actor=request.user, student=evaluation.iep.student, obj=version)
         return Response(EvaluationFindingsOut(version).data)
 
@@ -390,7 +390,7 @@ class EvaluationQuestionsApi(APIView):
         _case_visible(request, evaluation)
         thread = evaluation.questions_thread
         if thread is None:
-            raise NotFound("Not found.")
+            raise NotFound()
         thread.iep = evaluation.iep
         return evaluation, thread
 

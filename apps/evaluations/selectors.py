@@ -50,7 +50,7 @@ def evaluation_requests_visible_to(user) -> QuerySet[EvaluationRequest]:
 def evaluation_request_get_for(user, request_id) -> EvaluationRequest:
     found = evaluation_requests_visible_to(user).filter(id=request_id).first()
     if found is None:
-        raise NotFound("Not found.")
+        raise NotFound()
     return found
 
 
@@ -114,13 +114,13 @@ def file_get_for(user, request: EvaluationRequest, file_id) -> ReportFile:
     for f in files_for(user, request):
         if f.id == file_id:
             return f
-    raise NotFound("Not found.")
+    raise NotFound()
 
 
 def main_report_for(user, request: EvaluationRequest) -> ReportFile:
     reports = [f for f in files_for(user, request) if f.kind == ReportFile.Kind.REPORT]
     if not reports:
-        raise NotFound("Not found.")
+        raise NotFound()
     return reports[-1]
 
 

@@ -506,7 +506,7 @@ def withdraw(request, request_id):
 def question_post(request, request_id):
     e = evaluation_request_get_for(request.user, request_id)
     if sees_stub_only(request.user, e) or e.questions_thread is None:
-        raise NotFound("Not found.")
+        raise NotFound()
     thread = e.questions_thread
     thread.iep = e.iep
     form = QuestionForm(request.POST, auto_id="q-%s")
@@ -531,7 +531,7 @@ def question_post(request, request_id):
 @require_GET
 def queue(request):
     if not admin_district_ids(request.user):
-        raise NotFound("Not found.")
+        raise NotFound()
     rows = list(evaluation_queue_for(request.user))
     today = timezone.localdate()
     waiting = sorted((e for e in rows if e.status == Status.REQUESTED), key=lambda e: (e.decision_due, e.id))
@@ -633,7 +633,7 @@ def workspace_files(request, request_id):
     """The workspace's file list, refreshed after an upload."""
     e = evaluation_request_get_for(request.user, request_id)
     if not is_evaluator_view(request.user, e) or sees_stub_only(request.user, e):
-        raise NotFound("Not found.")
+        raise NotFound()
     return render(request, "evaluations/_files.html", {"e": e, "files": files_for(request.user, e),
                                                        "working": e.status in WORKING})
 
@@ -699,7 +699,7 @@ def _upload(request, request_id):
 def file_delete(request, request_id, file_id):
     e = evaluation_request_get_for(request.user, request_id)
     if sees_stub_only(request.user, e):
-        raise NotFound("Not found.")
+        raise NotFound()
     try:
         services.evaluation_file_delete(actor=request.user, request=e, file=file_get_for(request.user, e, file_id))
     except (NotFound, Forbidden):

@@ -32,10 +32,10 @@ def _evaluator_membership(user, student_id):
 def iep_get_for(user, iep_id) -> IEP:
     iep = IEP.objects.select_related("student__district", "student__school").filter(id=iep_id).first()
     if iep is None or not may_see_student(user, iep.student):
-        raise NotFound("Not found.")
+        raise NotFound()
     evaluator = _evaluator_membership(user, iep.student_id)
     if evaluator and not EvaluatorScope.objects.filter(membership=evaluator, recommendation__iep=iep).exists():
-        raise NotFound("Not found.")
+        raise NotFound()
     return iep
 
 
@@ -54,10 +54,10 @@ def recommendations_visible_to(user) -> QuerySet[Recommendation]:
 def recommendation_get_for(user, recommendation_id) -> Recommendation:
     rec = Recommendation.objects.select_related("author", "iep__student").filter(id=recommendation_id).first()
     if rec is None or not may_see_student(user, rec.iep.student):
-        raise NotFound("Not found.")
+        raise NotFound()
     evaluator = _evaluator_membership(user, rec.iep.student_id)
     if evaluator and not EvaluatorScope.objects.filter(membership=evaluator, recommendation=rec).exists():
-        raise NotFound("Not found.")
+        raise NotFound()
     return rec
 
 

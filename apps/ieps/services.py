@@ -89,7 +89,8 @@ def iep_set_status(*, actor, iep: IEP, status: str) -> IEP:
     iep = IEP.objects.select_for_update().get(id=iep.id)
     if status not in NEXT_STATUS.get(iep.status, set()):
         raise Conflict(
-            _("An IEP that is %(now)s cannot become %(next)s.") % {"now": iep.status, "next": status},
+            _("An IEP that is %(now)s cannot become %(next)s.")
+            % {"now": iep.get_status_display(), "next": IEP.Status(status).label},
             code="invalid_transition",
         )
     if status == IEP.Status.ACTIVE:

@@ -24,7 +24,7 @@ def notify(users, kind: str, subject: str, text: str = "", url: str = "") -> lis
 def notification_mark_read(*, actor, notification_id: int) -> Notification:
     notification = Notification.objects.select_for_update().filter(id=notification_id, user=actor).first()
     if notification is None:
-        raise NotFound("Not found.")
+        raise NotFound()
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])

@@ -19,7 +19,7 @@ def students_visible_to(user) -> QuerySet[Student]:
 def student_get_for(user, student_id) -> Student:
     student = Student.objects.select_related("school", "district").filter(id=student_id).first()
     if student is None or not may_see_student(user, student):
-        raise NotFound("Not found.")
+        raise NotFound()
     return student
 
 
