@@ -5,7 +5,6 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.core.errors import ApplicationError
 
 from . import formatting, services
 
@@ -46,13 +45,3 @@ class EditForm(CommentForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, label=_("Edit your comment"), **kwargs)
         del self.fields["parent"], self.fields["mentions"]
-
-
-def apply_error(form, error: ApplicationError):
-    """A service's refusal shown next to the field it names, or above the form."""
-    named = {name: problems for name, problems in error.fields.items() if name in form.fields}
-    for name, problems in named.items():
-        for problem in problems:
-            form.add_error(name, problem)
-    if not named:
-        form.add_error(None, error.message)

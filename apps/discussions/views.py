@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.audit.services import access_record
+from apps.core.forms import apply_service_error
 from apps.core.errors import ApplicationError, Forbidden, NotFound
 from apps.ieps.selectors import recommendation_get_for
 from apps.students.models import Role
@@ -23,7 +24,7 @@ from apps.students.selectors import role_for, team_for
 from . import services
 from .models import Thread
 from .policy import is_comment_author, may_change_thread_state, may_post_in
-from .forms import CommentForm, EditForm, apply_error
+from .forms import CommentForm, EditForm
 from .presentation import ROLE_LABELS, thread_nodes
 from .selectors import comment_get_for, comments_of, thread_of, unread_counts_for
 
@@ -230,7 +231,7 @@ def comment_create(request, recommendation_id):
                 form, open_form = _rebind_without_parent(request, rec, team), None
                 form.add_error(None, error.message)
             elif error.fields:
-                apply_error(form, error)
+                apply_service_error(form, error)
             else:
                 message = error.message  # about the thread (resolved meanwhile), not the form
             return _render(request, rec, status=error.status_code, open_form=open_form, error=message,

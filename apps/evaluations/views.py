@@ -6,10 +6,8 @@ Reads go through the selectors (404 for what a person may not know exists), writ
 service each; who may do what is asked of policy.py, never decided here. Every form posts without
 JavaScript; HTMX swaps the IEP panel and the queue's rows in place, and evaluations.js uploads the
 report through the API with a progress bar."""
-import re
 from datetime import timedelta
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
@@ -29,14 +26,25 @@ from apps.audit.services import access_record
 from apps.core.errors import ApplicationError, Forbidden, NotFound
 from apps.discussions.policy import may_post_in
 from apps.discussions.selectors import comments_of
-from apps.discussions.services import BODY_MAX, comment_create
-from apps.ieps.models import Recommendation
+from apps.discussions.services import comment_create
 from apps.ieps.selectors import iep_get_for, positions_of, recommendations_of, versions_of
 from apps.students.models import Role
 from apps.students.selectors import team_for
 
+from apps.core.forms import apply_service_error
+
 from . import services, uploads
-from .models import WITHDRAWABLE, WORKING, EvaluationRequest, Finding, ReportFile
+from .forms import (
+    ApproveForm,
+    AssignForm,
+    AttestationForm,
+    DenyForm,
+    FindingsForm,
+    QuestionForm,
+    RequestForm,
+    initial_findings,
+)
+from .models import WITHDRAWABLE, WORKING, EvaluationRequest, ReportFile
 from .policy import may_acknowledge, may_assign, may_decide, may_request_for_student, may_withdraw
 from .selectors import (
     acknowledgement_state,
@@ -58,209 +66,6 @@ page = login_required
 Status = EvaluationRequest.Status
 ROLE_LABELS = dict(Role.choices)
 TEXT_MAX = services.TEXT_MAX
-
-
-# ---------- forms ----------
-
-class RequestForm(forms.Form):
-    recommendations = forms.TypedMultipleChoiceField(
-        coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
-        label=gettext_lazy("Which recommendations do you disagree with?"),
-        help_text=gettext_lazy("Tick each one you want the independent evaluator to look at."))
-    areas = forms.CharField(
-        required=False, max_length=2000, label=gettext_lazy("Areas to look at"),
-        help_text=gettext_lazy("Separate them with commas, for example: handwriting, fine motor. Leave it empty "
-                               "and the evaluator looks at what the recommendations cover."))
-    reason = forms.CharField(
-        required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5}),
-        label=gettext_lazy("Anything you want the district to know"),
-        help_text=gettext_lazy("You do not have to give a reason. If you like, say what you see at home that "
-                               "the school’s evaluation missed."))
-
-    def __init__(self, *args, recommendations=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["recommendations"].choices = [(r.id, r.title) for r in recommendations]
-
-    def clean_areas(self):
-        areas = [a.strip() for a in re.split(r"[,;\n]", self.cleaned_data["areas"]) if a.strip()]
-        if len(areas) > 20 or any(len(a) > 100 for a in areas):
-            raise forms.ValidationError(_("At most 20 areas of at most 100 characters each."))
-        return areas
-
-
-class ApproveForm(forms.Form):
-    cost_cap = forms.DecimalField(
-        max_digits=10, decimal_places=2, min_value=0, label=gettext_lazy("Cost cap (US dollars)"),
-        help_text=gettext_lazy("The most the district pays for this evaluation."),
-        error_messages={"required": gettext_lazy("Give the most the district pays.")})
-    report_due = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                                 label=gettext_lazy("Report due"))
-    purchase_reference = forms.CharField(required=False, max_length=100,
-                                         label=gettext_lazy("Purchase order reference"))
-    note = forms.CharField(required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}),
-                           label=gettext_lazy("Note to the family"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["report_due"].help_text = _("Leave empty for %(n)s days from today.") % {
-            "n": settings.EVALUATION_REPORT_DAYS}
-
-
-class DenyForm(forms.Form):
-    note = forms.CharField(
-        max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}),
-        label=gettext_lazy("Why the district denies it"),
-        help_text=gettext_lazy("The family reads this. Explain in plain words why the district’s own "
-                               "evaluation is appropriate."),
-        error_messages={"required": gettext_lazy("Explain the denial to the family.")})
-    due_process_reference = forms.CharField(
-        max_length=200, label=gettext_lazy("Due-process filing reference"),
-        help_text=gettext_lazy("Denying means the district files for a due-process hearing without delay."),
-        error_messages={"required": gettext_lazy("A denial means the district files for due process: give the "
-                                                 "filing’s reference.")})
-
-
-class AssignForm(forms.Form):
-    evaluator = forms.TypedChoiceField(coerce=int, label=gettext_lazy("Independent evaluator"),
-                                       help_text=gettext_lazy("Only evaluators who do not work for the district "
-                                                              "and are not on the child’s team are listed."),
-                                       error_messages={"required": gettext_lazy("Choose an evaluator.")})
-
-    def __init__(self, *args, evaluators=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["evaluator"].choices = [("", _("Choose an evaluator"))] + [
-            (u.id, f"{u.full_name} · {u.evaluator_organization.name}") for u in evaluators]
-
-
-class AttestationForm(forms.Form):
-    independent_of_district = forms.BooleanField(error_messages={
-        "required": gettext_lazy("Tick this if it is true. If it is not, you cannot take this evaluation: "
-                                 "tell the district.")})
-    independent_of_family = forms.BooleanField(
-        label=gettext_lazy("I am not related to the child’s family and have no personal tie to it."),
-        error_messages={"required": gettext_lazy("Tick this if it is true. If it is not, you cannot take this "
-                                                 "evaluation: tell the district.")})
-    statement = forms.CharField(
-        max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}), label=gettext_lazy("Your statement"),
-        help_text=gettext_lazy("In your own words: how you are independent of the district and of the family."),
-        error_messages={"required": gettext_lazy("State your independence in your own words.")})
-
-    def __init__(self, *args, district=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["independent_of_district"].label = _(
-            "I am not employed by %(district)s and do no paid work for it.") % {"district": district}
-
-
-class QuestionForm(forms.Form):
-    body = forms.CharField(max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 3}),
-                           label=gettext_lazy("Your question or answer"),
-                           error_messages={"required": gettext_lazy("Write your question first.")})
-
-
-class NeededToSubmit(forms.CharField):
-    """Needed to submit, not to save a draft: labelled without "(optional)", left empty in a
-    draft; the submit service is what insists."""
-
-    def validate(self, value):
-        pass
-
-
-class FindingsForm(forms.Form):
-    """The summary and, per disputed recommendation, an opinion, minutes (services only) and a
-    rationale. A draft may leave recommendations open; submitting needs them all."""
-
-    use_required_attribute = False
-    summary = NeededToSubmit(
-        max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 6}),
-        label=gettext_lazy("Summary for the team"),
-        help_text=gettext_lazy("What you found, in words the family can follow. Needed to submit."))
-
-    def __init__(self, *args, disputed=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.rows, self.sent = [], []
-        for item in disputed:
-            rec, name = item.recommendation, f"rec{item.recommendation_id}"
-            self.fields[f"{name}_opinion"] = forms.ChoiceField(
-                choices=Finding.Opinion.choices, required=False, widget=forms.RadioSelect,
-                label=_("Your opinion on this recommendation"))
-            if rec.kind == Recommendation.Kind.SERVICE:
-                self.fields[f"{name}_minutes"] = forms.IntegerField(
-                    required=False, min_value=0, max_value=3000, label=_("Minutes a week you recommend"),
-                    help_text=_("Leave empty to keep the recommended minutes."))
-            self.fields[f"{name}_rationale"] = NeededToSubmit(
-                max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}),
-                label=_("Your rationale"), help_text=_("Why, with what you observed or measured."))
-            self.rows.append({"item": item, "rec": rec, "name": name})
-
-    def row_fields(self):
-        """For the template: each disputed recommendation with its bound fields."""
-        return [dict(row, opinion=self[f"{row['name']}_opinion"], rationale=self[f"{row['name']}_rationale"],
-                     minutes=self[f"{row['name']}_minutes"] if f"{row['name']}_minutes" in self.fields else None)
-                for row in self.rows]
-
-    def clean(self):
-        data = super().clean()
-        for row in self.rows:
-            name = row["name"]
-            if not data.get(f"{name}_opinion") and (data.get(f"{name}_rationale") or data.get(f"{name}_minutes")
-                                                     is not None):
-                self.add_error(f"{name}_opinion", _("Choose agree, disagree or modify."))
-        return data
-
-    def findings(self) -> list[dict]:
-        self.sent = []
-        out = []
-        for row in self.rows:
-            name = row["name"]
-            if self.cleaned_data.get(f"{name}_opinion"):
-                self.sent.append(name)
-                out.append({"recommendation": row["rec"].id, "opinion": self.cleaned_data[f"{name}_opinion"],
-                            "minutes_per_week": self.cleaned_data.get(f"{name}_minutes"),
-                            "rationale": self.cleaned_data.get(f"{name}_rationale", "")})
-        return out
-
-    def add_service_error(self, error: ApplicationError):
-        """The service names fields as `summary`, `findings` or `findings.<i>.<field>`."""
-        placed = False
-        for key, problems in error.fields.items():
-            parts = key.split(".")
-            field = None
-            if key == "summary":
-                field = "summary"
-            elif len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(self.sent):
-                suffix = {"minutes_per_week": "minutes", "recommendation": "opinion"}.get(parts[2], parts[2])
-                field = f"{self.sent[int(parts[1])]}_{suffix}"
-            elif key == "findings":
-                for row in self.rows:
-                    if row["name"] not in self.sent:
-                        self.add_error(f"{row['name']}_opinion", _("Give your opinion on this one before submitting."))
-                placed = True
-            if field in self.fields:
-                for problem in problems:
-                    self.add_error(field, problem)
-                placed = True
-        if not placed or "file" in error.fields or "findings" in error.fields:
-            self.add_error(None, error.message)
-
-
-def _apply_error(form, error: ApplicationError):
-    """A service's refusal next to the fields it names, or above the form."""
-    named = {name: problems for name, problems in error.fields.items() if name in form.fields}
-    for name, problems in named.items():
-        for problem in problems:
-            form.add_error(name, problem)
-    if not named:
-        form.add_error(None, error.message)
-
-
-def _initial_findings(version) -> dict:
-    if version is None:
-        return {}
-    initial = {"summary": version.summary}
-    for f in version.findings.all():
-        initial.update({f"rec{f.recommendation_id}_opinion": f.opinion, f"rec{f.recommendation_id}_rationale":
-                        f.rationale, f"rec{f.recommendation_id}_minutes": f.minutes_per_week})
-    return initial
 
 
 # ---------- what the pages show ----------
@@ -378,7 +183,7 @@ def _workspace_context(request, e, *, attestation_form=None, findings_form=None,
         "e": e, "iep": e.iep, "student": e.iep.student, "working": e.status in WORKING, "version": draft,
         "files": files_for(user, e), "questions": _questions(user, e, question_form),
         "rows": _side_by_side(user, e, draft) if e.status not in WORKING else None,
-        "findings_form": findings_form or FindingsForm(initial=_initial_findings(draft), disputed=e.disputed.all(),
+        "findings_form": findings_form or FindingsForm(initial=initial_findings(draft), disputed=e.disputed.all(),
                                                        auto_id="findings-%s"),
         "report_due": _due(e.report_due, timezone.localdate()), "upload_error": upload_error,
         "max_bytes": uploads.max_bytes(), "max_megabytes": uploads.max_bytes() // (1024 * 1024),
@@ -426,7 +231,7 @@ def request_new(request, iep_id):
         except (NotFound, Forbidden):
             raise
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(request, _("Your request was sent. The district must answer by %(date)s.") % {
                 "date": date_format(e.decision_due, "DATE_FORMAT")})
@@ -516,7 +321,7 @@ def question_post(request, request_id):
         except (NotFound, Forbidden):
             raise
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(request, _("Your message was posted."))
             target = "evaluations:workspace" if is_evaluator_view(request.user, e) else "evaluations:detail"
@@ -571,7 +376,7 @@ def decide(request, request_id):
         except (NotFound, Forbidden):
             raise
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_service_error(form, error)
         else:
             done = _("Approved. Now assign an evaluator.") if kind == "approve" else _(
                 "Denied. The family was told, with the due-process reference.")
@@ -596,7 +401,7 @@ def assign(request, request_id):
         except (NotFound, Forbidden):
             raise
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_service_error(form, error)
         else:
             return _after_admin_write(request, e, _("The evaluator was asked to confirm their independence."))
     status = 422 if form.errors else 200
@@ -649,7 +454,7 @@ def attest(request, request_id):
         except (NotFound, Forbidden):
             raise
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(request, _("Thank you. The case is open to you now."))
             return redirect("evaluations:workspace", e.id)
