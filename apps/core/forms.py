@@ -1,5 +1,5 @@
 """Showing a service's refusal on a page's form."""
-from .errors import ApplicationError
+from .errors import ApplicationError, Forbidden, NotFound
 
 
 def apply_service_error(form, error: ApplicationError) -> None:
@@ -10,3 +10,22 @@ def apply_service_error(form, error: ApplicationError) -> None:
             form.add_error(name, problem)
     if not named:
         form.add_error(None, error.message)
+
+
+class FormRefusal:
+    """`with FormRefusal() as refusal:` around a service write on a page. A refusal the page should
+    show (bad input, a state conflict) is kept in `refusal.error`; what the person may not see or
+    do (NotFound, Forbidden) passes through to the 404/403 pages."""
+
+    error: ApplicationError | None = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None or not issubclass(exc_type, ApplicationError):
+            return False
+        if issubclass(exc_type, (NotFound, Forbidden)):
+            return False
+        self.error = exc
+        return True

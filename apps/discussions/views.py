@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.audit.services import access_record
-from apps.core.forms import apply_service_error
-from apps.core.errors import ApplicationError, Forbidden, NotFound
+from apps.core.forms import FormRefusal, apply_service_error
+from apps.core.errors import Forbidden, NotFound
 from apps.ieps.selectors import recommendation_get_for
 from apps.students.models import Role
 from apps.students.selectors import role_for, team_for
@@ -217,14 +217,12 @@ def comment_create(request, recommendation_id):
     form = CommentForm(request.POST, team_choices=_team_choices(request.user, team), auto_id=auto_id)
     open_form = ("reply", int(parent)) if parent.isdigit() else None
     if form.is_valid():
-        try:
+        with FormRefusal() as refusal:
             comment = services.comment_create(
                 actor=request.user, thread=thread_, body=form.cleaned_data["body"],
                 parent_id=form.cleaned_data.get("parent"), mentions=form.cleaned_data.get("mentions"),
             )
-        except (NotFound, Forbidden):
-            raise
-        except ApplicationError as error:
+        if error := refusal.error:
             message = None
             if "parent" in error.fields:
                 # Not a comment of this thread: the text comes back in the thread's own form.
@@ -260,11 +258,9 @@ def comment_edit(request, comment_id):
         return _render(request, rec, open_form=("edit", comment.id))
     form = EditForm(request.POST, auto_id=f"e{comment.id}-%s")
     if form.is_valid():
-        try:
+        with FormRefusal() as refusal:
             services.comment_edit(actor=request.user, comment=comment, body=form.cleaned_data["body"])
-        except (NotFound, Forbidden):
-            raise
-        except ApplicationError as error:
+        if error := refusal.error:
             return _render(request, rec, status=error.status_code, error=error.message)
         return _done(request, rec, focus=f"comment-{comment.id}", anchor=f"comment-{comment.id}",
                      message=_("Your comment was changed."))
@@ -280,11 +276,9 @@ def comment_delete(request, comment_id):
         raise Forbidden(_("Only the author may change a comment."))
     if request.method == "GET":
         return _render(request, rec, open_form=("delete", comment.id))
-    try:
+    with FormRefusal() as refusal:
         services.comment_delete(actor=request.user, comment=comment)
-    except (NotFound, Forbidden):
-        raise
-    except ApplicationError as error:
+    if error := refusal.error:
         return _render(request, rec, status=error.status_code, error=error.message)
     return _done(request, rec, focus=f"comment-{comment.id}", anchor=f"comment-{comment.id}",
                  message=_("Your comment was deleted."))
@@ -298,11 +292,9 @@ def _state_view(change, message):
         thread_ = thread_of(rec)
         if not may_change_thread_state(request.user, thread_):
             raise Forbidden(_("Only the child's team may resolve or reopen a discussion."))
-        try:
+        with FormRefusal() as refusal:
             change(actor=request.user, thread=thread_)
-        except (NotFound, Forbidden):
-            raise
-        except ApplicationError as error:
+        if error := refusal.error:
             # Someone else did it first: show the thread as it is now, and say so.
             return _render(request, rec, status=error.status_code, error=error.message, focus="thread-state")
         return _done(request, rec, focus="thread-state", anchor=f"thread-{rec.id}", message=message)

@@ -31,7 +31,7 @@ from apps.ieps.selectors import iep_get_for, positions_of, recommendations_of, v
 from apps.students.models import Role
 from apps.students.selectors import team_for
 
-from apps.core.forms import apply_service_error
+from apps.core.forms import FormRefusal, apply_service_error
 
 from . import services, uploads
 from .forms import (
@@ -224,13 +224,11 @@ def request_new(request, iep_id):
     recs = list(recommendations_of(iep, request.user))
     form = RequestForm(request.POST or None, recommendations=recs, auto_id="request-%s")
     if request.method == "POST" and form.is_valid():
-        try:
+        with FormRefusal() as refusal:
             e = services.evaluation_request_create(
                 actor=request.user, iep=iep, recommendation_ids=form.cleaned_data["recommendations"],
                 areas=form.cleaned_data["areas"], reason=form.cleaned_data["reason"])
-        except (NotFound, Forbidden):
-            raise
-        except ApplicationError as error:
+        if error := refusal.error:
             apply_service_error(form, error)
         else:
             messages.success(request, _("Your request was sent. The district must answer by %(date)s.") % {
@@ -275,11 +273,9 @@ def iep_panel(request, iep_id):
 def acknowledge(request, request_id):
     e = evaluation_request_get_for(request.user, request_id)
     error = ""
-    try:
+    with FormRefusal() as refusal:
         services.evaluation_request_acknowledge(actor=request.user, request=e)
-    except (NotFound, Forbidden):
-        raise
-    except ApplicationError as problem:
+    if problem := refusal.error:
         error = problem.message
     if request.htmx and request.POST.get("next") == "panel":
         return render(request, "evaluations/_iep_panel.html",
@@ -295,12 +291,10 @@ def acknowledge(request, request_id):
 @require_POST
 def withdraw(request, request_id):
     e = evaluation_request_get_for(request.user, request_id)
-    try:
+    with FormRefusal() as refusal:
         services.evaluation_request_withdraw(actor=request.user, request=e,
                                              note=request.POST.get("note", "")[:TEXT_MAX])
-    except (NotFound, Forbidden):
-        raise
-    except ApplicationError as error:
+    if error := refusal.error:
         return _render_detail(request, e, status=error.status_code, withdraw_error=error.message)
     messages.success(request, _("Your request was withdrawn."))
     return redirect("evaluations:detail", e.id)
@@ -316,11 +310,9 @@ def question_post(request, request_id):
     thread.iep = e.iep
     form = QuestionForm(request.POST, auto_id="q-%s")
     if form.is_valid():
-        try:
+        with FormRefusal() as refusal:
             comment_create(actor=request.user, thread=thread, body=form.cleaned_data["body"])
-        except (NotFound, Forbidden):
-            raise
-        except ApplicationError as error:
+        if error := refusal.error:
             apply_service_error(form, error)
         else:
             messages.success(request, _("Your message was posted."))
@@ -371,11 +363,9 @@ def decide(request, request_id):
     kind, form_class = ("approve", ApproveForm) if decision == "approve" else ("deny", DenyForm)
     form = form_class(request.POST, auto_id=f"{kind}-{e.id}-%s")
     if form.is_valid():
-        try:
+        with FormRefusal() as refusal:
             services.evaluation_request_decide(actor=request.user, request=e, decision=kind, **form.cleaned_data)
-        except (NotFound, Forbidden):
-            raise
-        except ApplicationError as error:
+        if error := refusal.error:
             apply_service_error(form, error)
         else:
             done = _("Approved. Now assign an evaluator.") if kind == "approve" else _(
@@ -395,12 +385,10 @@ def assign(request, request_id):
     evaluators = services.eligible_evaluators(e)
     form = AssignForm(request.POST or None, evaluators=evaluators, auto_id=f"assign-{e.id}-%s")
     if request.method == "POST" and form.is_valid():
-        try:
+        with FormRefusal() as refusal:
             services.evaluation_request_assign(actor=request.user, request=e,
                                                evaluator_id=form.cleaned_data["evaluator"])
-        except (NotFound, Forbidden):
-            raise
-        except ApplicationError as error:
+        if error := refusal.error:
             apply_service_error(form, error)
         else:
             return _after_admin_write(request, e, _("The evaluator was asked to confirm their independence."))
@@ -449,11 +437,9 @@ def attest(request, request_id):
     e = evaluation_request_get_for(request.user, request_id)
     form = AttestationForm(request.POST, district=e.iep.student.district.name, auto_id="attest-%s")
     if form.is_valid():
-        try:
+        with FormRefusal() as refusal:
             services.evaluation_request_attest(actor=request.user, request=e, **form.cleaned_data)
-        except (NotFound, Forbidden):
-            raise
-        except ApplicationError as error:
+        if error := refusal.error:
             apply_service_error(form, error)
         else:
             messages.success(request, _("Thank you. The case is open to you now."))
@@ -488,12 +474,10 @@ def upload(request, request_id):
 @csrf_protect
 def _upload(request, request_id):
     e = evaluation_request_get_for(request.user, request_id)
-    try:
+    with FormRefusal() as refusal:
         services.evaluation_file_upload(actor=request.user, request=e, upload=request.FILES.get("file"),
                                         kind=request.POST.get("kind") or ReportFile.Kind.REPORT)
-    except (NotFound, Forbidden):
-        raise
-    except ApplicationError as error:
+    if error := refusal.error:
         return _render_workspace(request, e, status=error.status_code, upload_error=error.message)
     messages.success(request, _("The file was uploaded. Only you can see it until you submit."))
     return redirect(reverse("evaluations:workspace", args=[e.id]) + "#files")
@@ -505,11 +489,9 @@ def file_delete(request, request_id, file_id):
     e = evaluation_request_get_for(request.user, request_id)
     if sees_stub_only(request.user, e):
         raise NotFound()
-    try:
+    with FormRefusal() as refusal:
         services.evaluation_file_delete(actor=request.user, request=e, file=file_get_for(request.user, e, file_id))
-    except (NotFound, Forbidden):
-        raise
-    except ApplicationError as error:
+    if error := refusal.error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("The file was removed."))
@@ -528,15 +510,13 @@ def findings_save(request, request_id):
     if not form.is_valid():
         return _render_workspace(request, e, status=422, findings_form=form)
     saved = False
-    try:
+    with FormRefusal() as refusal:
         services.evaluation_findings_save(actor=request.user, request=e, summary=form.cleaned_data["summary"],
                                           findings=form.findings())
         saved = True
         if submitting:
             services.evaluation_request_submit(actor=request.user, request=e)
-    except (NotFound, Forbidden):
-        raise
-    except ApplicationError as error:
+    if error := refusal.error:
         form.add_service_error(error)
         if saved:
             form.add_error(None, _("Your draft was saved, but it was not submitted."))
