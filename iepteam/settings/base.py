@@ -128,7 +128,12 @@ if REDIS_URL:
             "BACKEND": _layers[os.environ.get("CHANNEL_LAYER", "pubsub")],
             # redis-py 8 reads with a 5 s socket timeout by default; channels_redis blocks 5 s in
             # BZPOPMIN, so an idle socket's receive loop would fail with TimeoutError. No timeout.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
+            # The prefix keeps two deployments (or two test runs) on one Redis apart: pub/sub
+            # channels are shared by every database number.
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                "prefix": os.environ.get("CHANNEL_LAYER_PREFIX") or "asgi",
+            },
         }
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
