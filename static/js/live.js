@@ -316,12 +316,7 @@ function start(root, htmx) {
       if (note) note.hidden = false;
       return;
     }
-    const id = el.id;
-    htmx.ajax("GET", threadUrl(el), { target: el, swap: "outerHTML" }).then(() => {
-      const saved = liveSwaps.get(id);
-      liveSwaps.delete(id);
-      if (saved) restore(saved);
-    });
+    htmx.ajax("GET", threadUrl(el), { target: el, swap: "outerHTML" });
   }
 
   function refreshCard(recId) {
@@ -338,6 +333,15 @@ function start(root, htmx) {
     if (target && target.id && /[?&]live=1/.test(path) && event.detail.shouldSwap && event.detail.swapOverride !== "none") {
       liveSwaps.set(target.id, snapshot(target));
     }
+  });
+
+  // Put back right after the swap itself: htmx.ajax's promise may settle before the swap.
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const target = event.detail.target;
+    const saved = target && target.id ? liveSwaps.get(target.id) : null;
+    if (!saved) return;
+    liveSwaps.delete(target.id);
+    restore(saved);
   });
 
   function snapshot(el) {
