@@ -50,8 +50,9 @@ class Command(BaseCommand):
             user, _ = User.objects.get_or_create(email=email, defaults={"full_name": name})
             user.full_name = name
             user.set_password(password)
-            if email.startswith("admin@"):
-                user.is_staff = user.is_superuser = True
+            # Nobody of the demo district is an operator (a district administrator works
+            # through the product's pages); `make run` prints an operator account apart.
+            user.is_staff = user.is_superuser = False
             if email.startswith("evaluator@"):
                 user.evaluator_organization = org
             user.save()
