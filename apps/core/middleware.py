@@ -4,10 +4,11 @@ product's own error page (the API has its exception handler)."""
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils import translation
+from django.utils import timezone, translation
 
 from . import views
 from .errors import ApplicationError, Forbidden, NotFound
+from .timezones import time_zone_for
 
 
 class PreferredLanguage:
@@ -28,6 +29,23 @@ class PreferredLanguage:
             translation.activate(saved)
             request.LANGUAGE_CODE = saved
         return self.get_response(request)
+
+
+class PersonTimeZone:
+    """Every time on a page is written in the reader's zone (apps/core/timezones.py), named, so a
+    page never mixes two zones. Runs after AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        zone = time_zone_for(request)
+        if zone is not None:
+            timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
 
 class ApplicationErrorPages:

@@ -83,7 +83,10 @@ def test_a_reply_its_deletion_and_a_resolve_appear_live_on_the_other_parents_pag
     assert_accessible(parent, "a tombstone")
 
     # The OT marks the discussion resolved: the parent sees who resolved it, and no form.
-    ot_thread.get_by_role("button", name=re.compile("^Mark resolved")).click()
+    ot_thread.locator(f"#resolve-confirm-{rec.id} summary").click()  # it asks first
+    expect(ot_thread.locator(f"#resolve-confirm-{rec.id}")).to_contain_text("closes this discussion to new comments")
+    assert_accessible(ot, "the resolve question")
+    ot_thread.get_by_role("button", name="Yes, mark it resolved").click()
     expect(ot.locator(f"#thread-{rec.id}").get_by_role("button", name=re.compile("^Reopen"))).to_be_focused()
     expect(parent.locator(f"#thread-{rec.id} .thread__state")).to_contain_text("Resolved", timeout=LIVE_WAIT_MS)
     expect(parent.locator(f"#thread-{rec.id} .thread__state")).to_contain_text("by Priya Natarajan")
