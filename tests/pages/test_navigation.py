@@ -175,3 +175,22 @@ def test_the_comment_hint_a_parent_sees_speaks_of_links_and_line_breaks_not_code
     html = signed_in(demo.parent_maya).get(f"/recommendations/{rec.id}/thread/", **HX).content.decode()
     assert "a web address becomes a link, and Enter starts a new line" in html
     assert "`code`" not in html
+
+
+def test_who_considered_the_findings_reads_1_member_2_members_and_never_0_members(demo, tmp_path, settings):
+    from tests.pages.test_evaluation_pages import Steps
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    e = Steps(demo).to("submit")
+    client = signed_in(demo.parent_maya)
+
+    def panel():
+        return re.sub(r"\s+", " ", client.get(f"/evaluations/{e.id}/").content.decode())
+
+    first = panel()
+    assert "0 members" not in first and "by 0 member" not in first
+    assert "Not considered by anyone yet" in first
+    evaluations.evaluation_request_acknowledge(actor=demo.parent_maya, request=EvaluationRequest.objects.get(id=e.id))
+    assert "Considered by 1 member<" in panel()
+    evaluations.evaluation_request_acknowledge(actor=demo.ot, request=EvaluationRequest.objects.get(id=e.id))
+    assert "Considered by 2 members<" in panel()
