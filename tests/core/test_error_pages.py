@@ -192,3 +192,22 @@ def test_a_conflict_no_form_caught_is_a_page_with_its_message_not_a_500(demo):
         answer = ApplicationErrorPages(lambda r: None).process_exception(request, Conflict("The IEP is signed."))
     assert answer.status_code == 409
     assert "The IEP is signed." in answer.content.decode()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_through_the_asgi_handler_the_saved_language_holds_too(transactional_demo):
+    from asgiref.sync import sync_to_async
+    from django.db import connections
+    from django.test import AsyncClient
+
+    parent = transactional_demo.parent_maya
+    parent.preferred_language = "es"
+    await sync_to_async(parent.save)(update_fields=["preferred_language"])
+    client = AsyncClient(headers={"accept-language": "en"})
+    await client.aforce_login(parent)
+    answer = await client.get("/no-such-page/")
+    # The connection the request's thread opened, closed there, so the test database can go.
+    await sync_to_async(connections.close_all)()
+    assert answer.status_code == 404
+    assert "No pudimos encontrar esa página" in answer.content.decode()
