@@ -11,5 +11,7 @@ DEBUG = os.environ.get("DJANGO_DEBUG", "") == "1"
 # With DEBUG off nothing else serves static files in development: whitenoise finds them in place
 # (no collectstatic needed).
 WHITENOISE_USE_FINDERS = True
+# ...and picks up an edited stylesheet without a restart (development only: it reads the disk per request).
+WHITENOISE_AUTOREFRESH = True
 ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]
 (VAR_DIR / "staticfiles").mkdir(parents=True, exist_ok=True)
