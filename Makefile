@@ -9,6 +9,7 @@ BIN := $(VENV)/bin
 DEMO_PASSWORD ?= demo-pass-2026
 HOST ?= 127.0.0.1
 PORT ?= 8000
+OPERATOR_EMAIL ?= operator@demo.example
 
 .PHONY: run test setup setup-dev browser worker clean
 
@@ -28,18 +29,17 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else echo "Chromium is missing: sudo apt-get install chromium (browser tests will be skipped)"; fi; }
 
+# The address the demo serves; e-mailed links and the banners use it, and it is an allowed host.
+run: export SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
+run: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost,[::1],$(HOST)
 run: setup
 	$(BIN)/python manage.py seed_demo --password "$(DEMO_PASSWORD)"
-	@mkdir -p var/celery
-	@echo "Starting the Celery worker (embedded beat, file-system broker); log in var/celery/worker.log"
-	@$(BIN)/celery -A iepteam worker -B --loglevel=INFO --concurrency=1 \
-	   --schedule var/celery/beat-schedule > var/celery/worker.log 2>&1 & echo $$! > var/celery/worker.pid
-	@trap 'kill $$(cat var/celery/worker.pid) 2>/dev/null' EXIT INT TERM; \
-	  echo "Open http://$(HOST):$(PORT)/ and sign in with one of the demo logins above."; \
-	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@$(BIN)/python manage.py ensure_operator --email "$(OPERATOR_EMAIL)" --password "$(DEMO_PASSWORD)"
+	@# exec: the launcher is make's own child, so Ctrl-C or a SIGTERM to make stops the server and the worker.
+	@exec $(BIN)/python -m iepteam.localrun --host "$(HOST)" --port "$(PORT)"
 
 test: setup-dev browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf var
+	rm -rf "$${IEPTEAM_VAR_DIR:-var}"

@@ -9,8 +9,10 @@ class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "is_staff"]
     search_fields = ["email", "full_name"]
+    # No "password": the admin would show the hash's algorithm, salt and first characters.
+    # Operators reset a password with `manage.py changepassword`; people with the reset page.
     fieldsets = (
-        (None, {"fields": ("email", "password")}),
+        (None, {"fields": ("email",)}),
         ("Profile", {"fields": ("full_name", "preferred_language", "evaluator_organization")}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
     )

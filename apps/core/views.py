@@ -1,4 +1,5 @@
-"""Error pages: API paths answer in the contract's JSON shape, pages in HTML."""
+"""Error pages: API paths answer in the contract's JSON shape, pages in HTML, in the person's
+language (LocaleMiddleware and PreferredLanguage ran before any of these)."""
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -32,3 +33,20 @@ def server_error(request):
     if _is_api(request):
         return JsonResponse(error_body("server_error", _("Something went wrong on our side.")), status=500)
     return render(request, "errors/500.html", status=500)
+
+
+def refusal(request, error):
+    """A service's refusal that no form on the page showed: its own message and status."""
+    if _is_api(request):
+        return JsonResponse(error_body(error.code, error.message, error.fields), status=error.status_code)
+    return render(request, "errors/refusal.html", {"message": error.message, "status": error.status_code},
+                  status=error.status_code)
+
+
+def csrf_failure(request, reason=""):
+    """Django's CSRF_FAILURE_VIEW. Most often a form left open past its session, or cookies
+    blocked: the person needs to reload and send again, not Django's explanation for developers."""
+    if _is_api(request):
+        return JsonResponse(error_body("csrf_failed", _("The request was refused: reload the page and try again.")),
+                            status=403)
+    return render(request, "errors/csrf.html", status=403)

@@ -13,7 +13,8 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         label=gettext_lazy("Add a comment"),
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": services.BODY_MAX}),
-        help_text=gettext_lazy("Plain text. Links work, and so do **bold**, *italics* and `code`."),
+        # What a parent writing at night needs to know; the rest of the formatting stays a bonus.
+        help_text=gettext_lazy("Write as in an e-mail: a web address becomes a link, and Enter starts a new line."),
         error_messages={"required": gettext_lazy("Write your comment first.")},
     )
     parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

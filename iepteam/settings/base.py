@@ -15,7 +15,7 @@ IS_PRODUCTION = False
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "iepteam.admin_apps.OperatorAdminConfig",  # the Django admin, for operators only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -48,6 +48,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.core.middleware.PreferredLanguage",
+    "apps.core.middleware.PersonTimeZone",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -94,6 +96,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Where the Django admin lives (operators only; iepteam/admin_site.py). Naming it per deployment
+# keeps it off the paths scanners try first.
+ADMIN_URL_PATH = (os.environ.get("DJANGO_ADMIN_PATH") or "django-admin").strip("/") + "/"
+# A failed CSRF check is the product's own page (or the API's JSON error), in the person's language.
+CSRF_FAILURE_VIEW = "apps.core.views.csrf_failure"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "ieps:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -41,20 +41,19 @@
     marked[0].focus();
   }
 
-  // Times are written in UTC by the server; shown in the reader's own time zone when we can.
-  function localizeTimes(root) {
-    if (!window.Intl || !Intl.DateTimeFormat) return;
-    var lang = document.documentElement.lang || undefined;
-    var format;
+  // The server writes every time in the person's own time zone, named ("3:30 p.m. EST"), in the
+  // page's language; it learns the zone from this cookie (until it is set, times are in UTC).
+  function rememberTimeZone() {
+    var zone;
     try {
-      format = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
+      zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     } catch (e) {
       return;
     }
-    root.querySelectorAll("time[data-localize]").forEach(function (el) {
-      var when = new Date(el.getAttribute("datetime"));
-      if (!isNaN(when)) el.textContent = format.format(when);
-    });
+    if (!zone) return;
+    var cookie = "tz=" + encodeURIComponent(zone);
+    if (document.cookie.split("; ").indexOf(cookie) !== -1) return;
+    document.cookie = cookie + "; path=/; max-age=31536000; SameSite=Lax";
   }
 
   // An HTMX request that failed (403, 404, 500, no network) says so where it was made, instead
@@ -75,12 +74,11 @@
   document.addEventListener("DOMContentLoaded", function () {
     addPasswordToggles(document);
     focusMainOnSkip();
-    localizeTimes(document);
+    rememberTimeZone();
     focusMarked();
   });
   document.addEventListener("htmx:load", function (event) {
     addPasswordToggles(event.target);
-    localizeTimes(event.target);
   });
   document.addEventListener("htmx:afterSettle", focusMarked);
   document.addEventListener("htmx:responseError", function (event) {

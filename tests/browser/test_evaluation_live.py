@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from apps.evaluations import services
 from apps.evaluations.models import EvaluationRequest, ReportFile
+from tests.browser.accessibility import assert_accessible
 from tests.evaluations.helpers import pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -58,11 +59,13 @@ def test_the_parent_sees_the_findings_appear_live_as_the_evaluator_submits(trans
     expect(panel.locator(f"#evaluation-{e.id}")).to_contain_text("Independence attested")
     expect(panel).to_contain_text("The findings stay sealed")
     parent.evaluate("window.__notReloaded = true")
+    assert_accessible(parent, "the evaluation panel, sealed")
 
     # The evaluator's workspace.
     evaluator = open_as("evaluator")
     evaluator.goto(f"/evaluations/{e.id}/work/")
     expect(evaluator.get_by_role("heading", level=1)).to_contain_text("Evaluation of Maya Rivera")
+    assert_accessible(evaluator, "the workspace")
 
     # A file that is not a PDF: the server's own message, next to the field; nothing stored.
     fake = tmp_path / "notes.pdf"
@@ -74,6 +77,7 @@ def test_the_parent_sees_the_findings_appear_live_as_the_evaluator_submits(trans
     expect(error).to_contain_text("Only PDF files are accepted, and this file is not a PDF.")
     expect(evaluator.locator("#upload-file")).to_have_attribute("aria-invalid", "true")
     assert ReportFile.objects.filter(request=e).count() == 0
+    assert_accessible(evaluator, "a refused upload")
 
     # The real report, with a progress bar that reaches 100 % and a success message.
     report = tmp_path / "Maya Rivera - independent evaluation.pdf"
@@ -94,6 +98,7 @@ def test_the_parent_sees_the_findings_appear_live_as_the_evaluator_submits(trans
     expect(evaluator.locator("#files-list")).to_contain_text("Draft: only you see it")
     assert max(evaluator.evaluate("window.__progress")) == 100
     assert ReportFile.objects.filter(request=e, sealed_at__isnull=True).count() == 1
+    assert_accessible(evaluator, "an uploaded draft")
 
     # The upload started the work: the parent's panel says so, and still shows nothing of the draft.
     expect(panel.locator(f"#evaluation-{e.id}")).to_contain_text("In progress", timeout=LIVE_WAIT_MS)
@@ -113,9 +118,11 @@ def test_the_parent_sees_the_findings_appear_live_as_the_evaluator_submits(trans
     evaluator.locator("#submit-confirm summary").click()
     expect(evaluator.locator("#submit-confirm")).to_contain_text("Submitting seals everything")
     expect(evaluator.locator("#submit-confirm")).to_contain_text("whole team at the same moment")
+    assert_accessible(evaluator, "the findings filled in, the submit question open")
     evaluator.get_by_role("button", name="Submit and seal").click()
     expect(evaluator.locator(".messages")).to_contain_text("Submitted. The whole team can now read")
     expect(evaluator.locator("#findings-form")).to_have_count(0)
+    assert_accessible(evaluator, "submitted")
 
     # The parent's page shows the findings without a reload.
     finding = panel.locator(f"#evaluation-{e.id}")
@@ -126,6 +133,7 @@ def test_the_parent_sees_the_findings_appear_live_as_the_evaluator_submits(trans
     expect(finding.get_by_role("link", name=re.compile("Download Maya Rivera"))).to_be_visible()
     expect(finding).to_contain_text("Not yet considered by 4 members")
     assert parent.evaluate("window.__notReloaded") is True
+    assert_accessible(parent, "the findings arrived live")
 
     # She records that she considered them, from the same panel.
     finding.get_by_role("button", name="I have considered the findings").click()
@@ -135,6 +143,7 @@ def test_the_parent_sees_the_findings_appear_live_as_the_evaluator_submits(trans
     parent.wait_for_timeout(500)
     expect(parent.locator(f"#acks-{e.id}-done")).to_be_focused()
     expect(panel.get_by_role("button", name="I have considered the findings")).to_have_count(0)
+    assert_accessible(parent, "considered")
     assert parent.evaluate("window.__notReloaded") is True
 
 
@@ -152,6 +161,7 @@ def test_a_file_over_the_limit_is_refused_with_a_reason_next_to_the_field(transa
     evaluator.get_by_role("button", name="Upload", exact=True).click()
     expect(error).to_contain_text("This file is larger than 1 MB")
     expect(evaluator.locator("#upload-file")).to_be_focused()
+    assert_accessible(evaluator, "a file too large, refused in the page")
 
     # And by the server (413), whose own words are shown when the page lets it through.
     evaluator.evaluate("document.getElementById('upload-form').dataset.maxBytes = ''")
@@ -160,4 +170,5 @@ def test_a_file_over_the_limit_is_refused_with_a_reason_next_to_the_field(transa
     expect(error).to_contain_text(re.compile("at most 1 MB|too large"))
     expect(error).not_to_contain_text("This file is larger than")
     expect(evaluator.get_by_role("button", name="Upload", exact=True)).to_be_enabled()
+    assert_accessible(evaluator, "a file too large, refused by the server")
     assert ReportFile.objects.filter(request=e).count() == 0

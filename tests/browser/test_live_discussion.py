@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from apps.discussions import services
 from apps.discussions.models import Comment
 from apps.discussions.selectors import thread_of
+from tests.browser.accessibility import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,12 +42,14 @@ def test_a_reply_its_deletion_and_a_resolve_appear_live_on_the_other_parents_pag
     ot = open_iep(open_as("ot"), demo.maya_iep)
     parent_thread = open_discussion(parent, rec)
     expect(parent_thread.locator(f"#comment-{first.id}")).to_contain_text("cannot button her coat")
+    assert_accessible(parent, "a discussion open")
     expect(parent.locator(f"#unread-{other.id}")).to_have_text("")
 
     # The OT replies in place (HTMX); focus lands on the new comment.
     ot_thread = open_discussion(ot, rec)
     ot_thread.get_by_role("link", name="Reply to Elena Rivera").click()
     ot_thread.get_by_label("Your reply to Elena Rivera").fill("Could you show me at pickup on **Tuesday**?")
+    assert_accessible(ot, "the reply form open")
     ot_thread.get_by_role("button", name="Post reply").click()
     reply_box = ot.locator("article.comment", has_text="Could you show me at pickup")
     expect(reply_box).to_be_focused()
@@ -58,6 +61,7 @@ def test_a_reply_its_deletion_and_a_resolve_appear_live_on_the_other_parents_pag
     expect(shown.locator("strong")).to_have_text("Tuesday")
     expect(shown).to_contain_text("Priya Natarajan")
     expect(parent.locator("#live-announcer")).to_have_text("New comment from Priya Natarajan")
+    assert_accessible(parent, "a reply arrived live")
 
     # A comment in a discussion the parent has not opened: its badge and the IEP's total count it.
     ot_other = open_discussion(ot, other)
@@ -65,24 +69,31 @@ def test_a_reply_its_deletion_and_a_resolve_appear_live_on_the_other_parents_pag
     ot_other.get_by_role("button", name="Post comment").click()
     expect(parent.locator(f"#unread-{other.id}")).to_have_text("1 new comment", timeout=LIVE_WAIT_MS)
     expect(parent.locator("#unread-total")).to_have_text("1 new comment")
+    assert_accessible(parent, "unread badges")
     expect(parent.locator(f"#discussion-{other.id}")).not_to_have_attribute("open", "")
 
     # The OT deletes the reply: the parent sees the tombstone, and the words are gone.
     ot_thread.locator(f"#comment-{reply.id}").get_by_role("link", name=re.compile("^Delete")).click()
     expect(ot.locator(f"#delete-{reply.id}-question")).to_be_focused()
+    assert_accessible(ot, "the delete question")
     ot_thread.get_by_role("button", name="Delete comment").click()
     expect(parent.locator(f"#comment-{reply.id}")).to_contain_text("This comment was deleted.",
                                                                       timeout=LIVE_WAIT_MS)
     expect(parent_thread).not_to_contain_text("Could you show me at pickup")
+    assert_accessible(parent, "a tombstone")
 
     # The OT marks the discussion resolved: the parent sees who resolved it, and no form.
-    ot_thread.get_by_role("button", name=re.compile("^Mark resolved")).click()
+    ot_thread.locator(f"#resolve-confirm-{rec.id} summary").click()  # it asks first
+    expect(ot_thread.locator(f"#resolve-confirm-{rec.id}")).to_contain_text("closes this discussion to new comments")
+    assert_accessible(ot, "the resolve question")
+    ot_thread.get_by_role("button", name="Yes, mark it resolved").click()
     expect(ot.locator(f"#thread-{rec.id}").get_by_role("button", name=re.compile("^Reopen"))).to_be_focused()
     expect(parent.locator(f"#thread-{rec.id} .thread__state")).to_contain_text("Resolved", timeout=LIVE_WAIT_MS)
     expect(parent.locator(f"#thread-{rec.id} .thread__state")).to_contain_text("by Priya Natarajan")
     expect(parent.locator(f"#discussion-{rec.id}-meta")).to_contain_text("Resolved")
     expect(parent.locator(f"#thread-{rec.id} textarea")).to_have_count(0)
     expect(parent.locator("#live-announcer")).to_have_text("Discussion resolved by Priya Natarajan")
+    assert_accessible(parent, "a resolved discussion")
 
     assert parent.evaluate("window.__notReloaded") is True
     assert ot.evaluate("window.__notReloaded") is True
@@ -103,6 +114,7 @@ def test_a_draft_being_written_is_never_swapped_away(transactional_demo, open_as
     # The parent's thread stays as it is under her hands; a note offers the news.
     expect(thread.get_by_text("There is new activity in this discussion.")).to_be_visible(timeout=LIVE_WAIT_MS)
     expect(thread).not_to_contain_text("Meanwhile, from school.")
+    assert_accessible(parent, "news held back beside a draft")
     thread.get_by_role("button", name="Show it (your draft stays)").click()
     expect(parent.locator(f"#thread-{rec.id}")).to_contain_text("Meanwhile, from school.")
     expect(parent.locator(f"#thread-{rec.id}").get_by_label("Add a comment")).to_have_value("Half of what I want to say")
@@ -175,6 +187,7 @@ def test_signing_out_elsewhere_stops_live_updates_with_a_clear_message(transacti
     expect(parent.locator("#live-notice").get_by_role("link", name="Sign in again")).to_have_attribute(
         "href", f"/accounts/login/?next=%2Fieps%2F{demo.maya_iep.id}%2F")
     expect(parent.locator("#live-status")).to_have_attribute("data-state", "stopped")
+    assert_accessible(parent, "signed out elsewhere")
     parent.wait_for_timeout(2500)  # longer than the first reconnect delay: none is attempted
     assert parent.evaluate("__iepLive.connects") == 1
     assert parent.evaluate("__iepLive.socket") is None

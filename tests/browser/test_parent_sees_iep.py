@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.accessibility import assert_accessible
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -12,6 +14,7 @@ def test_a_parent_signs_in_opens_the_iep_and_reads_the_rationale(transactional_d
     demo = transactional_demo
     page = sign_in("parent.maya")
     expect(page.get_by_role("heading", level=1)).to_have_text("My children")
+    assert_accessible(page, "home")
 
     page.get_by_role("link", name=re.compile(r"^IEP of")).first.click()
     page.wait_for_url(f"**/ieps/{demo.maya_iep.id}/")
@@ -26,6 +29,7 @@ def test_a_parent_signs_in_opens_the_iep_and_reads_the_rationale(transactional_d
         expect(rationale).to_contain_text(rec.rationale)
     # Her own position on the OT recommendation, with where she saw it.
     expect(page.locator(f"#rec-{demo.maya_recs[0].id}")).to_contain_text("At home Maya still cannot button her coat")
+    assert_accessible(page, "IEP page")
 
 
 def test_another_parent_gets_the_404_page_and_none_of_mayas_record(transactional_demo, sign_in):
@@ -36,6 +40,7 @@ def test_another_parent_gets_the_404_page_and_none_of_mayas_record(transactional
     response = page.goto(f"/ieps/{demo.maya_iep.id}/")
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("We could not find that page")
+    assert_accessible(page, "404")
     body = page.locator("body").inner_text()
     assert "Maya" not in body
     assert "Rivera" not in body

@@ -1,5 +1,7 @@
 """Small presentation helpers shared by every page. No reads, no rules: only display."""
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils import dateformat, formats, timezone
 
 register = template.Library()
 
@@ -20,3 +22,23 @@ def current_if(context, *url_names):
     if match and match.view_name in url_names:
         return "page"
     return "false"
+
+
+@register.filter
+def moment(value):
+    """`{{ comment.created_at|moment }}`: a date and time as every page writes one: the language's
+    own format, in the reader's time zone (PersonTimeZone), with the zone named."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} {dateformat.format(local, 'T')}"
+
+
+@register.filter
+def dollars(amount):
+    """`{{ e.cost_cap|dollars }}`: dollars grouped the language's way ($3,500; $3 500 in Spanish)."""
+    if amount is None or amount == "":
+        return ""
+    if amount == int(amount):
+        amount = int(amount)  # a cap of 3500.00 reads $3,500
+    return f"${intcomma(amount, use_l10n=True)}"

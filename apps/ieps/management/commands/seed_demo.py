@@ -10,6 +10,7 @@ from apps.ieps import services
 from apps.ieps.models import IEP, Position
 from apps.students.models import Discipline, Membership, Role, Student
 
+DISTRICT = "Riverside Unified School District"
 PEOPLE = [
     # e-mail, full name, what they are
     ("admin@demo.example", "Dana Whitfield", "district admin"),
@@ -34,12 +35,19 @@ class Command(BaseCommand):
             raise CommandError("seed_demo refuses to run with production settings.")
         if len(password) < 8:
             raise CommandError("Choose a password of at least 8 characters.")
+        kept = District.objects.filter(name=DISTRICT).exists()
         with transaction.atomic():
             people = self._people(password)
             maya, leo = self._district(people)
             self._maya_iep(maya, people)
             self._leo_iep(leo, people)
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ with:"))
+        if kept:
+            self.stdout.write(self.style.SUCCESS(
+                "The demo data of an earlier run was kept, with every change made since. "
+                "To start from scratch: `make clean` (it deletes var/), then `make run`."))
+        else:
+            self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        self.stdout.write(f"Sign in at {settings.SITE_URL.rstrip('/')}/ with:")
         for email, name, what in PEOPLE:
             self.stdout.write(f"  {email:<28} {password}   {name}, {what}")
 
@@ -50,8 +58,9 @@ class Command(BaseCommand):
             user, _ = User.objects.get_or_create(email=email, defaults={"full_name": name})
             user.full_name = name
             user.set_password(password)
-            if email.startswith("admin@"):
-                user.is_staff = user.is_superuser = True
+            # Nobody of the demo district is an operator (a district administrator works
+            # through the product's pages); `make run` prints an operator account apart.
+            user.is_staff = user.is_superuser = False
             if email.startswith("evaluator@"):
                 user.evaluator_organization = org
             user.save()
@@ -59,7 +68,7 @@ class Command(BaseCommand):
         return people
 
     def _district(self, p):
-        district, _ = District.objects.get_or_create(name="Riverside Unified School District")
+        district, _ = District.objects.get_or_create(name=DISTRICT)
         oak, _ = School.objects.get_or_create(district=district, name="Oak Street Elementary")
         maple, _ = School.objects.get_or_create(district=district, name="Maple Middle School")
         DistrictMembership.objects.get_or_create(user=p["admin"], district=district,
