@@ -56,6 +56,24 @@ def _megabytes(n: int) -> str:
     return f"{n / (1024 * 1024):g} MB"
 
 
+def upload_body_max_bytes() -> int:
+    """The largest request body of a report upload: the file and its multipart envelope."""
+    return max_bytes() + FORM_OVERHEAD_BYTES
+
+
+def may_upload_to(user, request_id) -> bool:
+    """Whether `user` may upload to this evaluation request now: asked before the body is read
+    (apps.core.request_body), with the same selector and policy the upload service uses."""
+    from .policy import may_work_on
+    from .selectors import evaluation_request_get_for
+
+    try:
+        evaluation = evaluation_request_get_for(user, request_id)
+    except ApplicationError:
+        return False
+    return bool(may_work_on(user, evaluation))
+
+
 def too_large() -> FileTooLarge:
     return FileTooLarge(_("A file can be at most %(size)s.") % {"size": _megabytes(max_bytes())})
 
@@ -66,7 +84,7 @@ class LimitedUploadHandler(TemporaryFileUploadHandler):
     deleted. Answered as 413 by the API's error handler."""
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        if content_length and content_length > max_bytes() + FORM_OVERHEAD_BYTES:
+        if content_length and content_length > upload_body_max_bytes():
             raise RequestDataTooBig(_("A file can be at most %(size)s.") % {"size": _megabytes(max_bytes())})
         return super().handle_raw_input(input_data, META, content_length, boundary, encoding)
 
