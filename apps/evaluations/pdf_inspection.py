@@ -91,6 +91,17 @@ def active_content(data: bytes) -> list[str]:
                                          "Save it again without the password.")) from exc
     except pikepdf.PdfError as exc:
         raise (too_complex() if "limit" in str(exc) else damaged()) from exc
+    except (RuntimeError, UnicodeDecodeError, ValueError) as exc:
+        # qpdf's other errors, and names or keys that are not text: found by fuzzing, never a 500.
+        raise damaged() from exc
+
+
+def _name(obj) -> str | None:
+    """A PDF name as text ("/JavaScript"), or None for anything else. Through its PDF form, so a
+    name whose bytes are not UTF-8 compares unequal instead of failing."""
+    if not isinstance(obj, pikepdf.Name):
+        return None
+    return obj.unparse().decode("latin-1")
 
 
 class _Inspection:
@@ -133,12 +144,12 @@ class _Inspection:
             if key in REFUSED_KEYS:
                 self.found.add(REFUSED_KEYS[key])
         for key, refused in (("/S", REFUSED_ACTIONS), ("/Subtype", REFUSED_SUBTYPES), ("/Type", REFUSED_TYPES)):
-            value = dictionary.get(key)
-            if isinstance(value, pikepdf.Name) and str(value) in refused:
-                self.found.add(str(value))
+            value = _name(dictionary.get(key))
+            if value in refused:
+                self.found.add(value)
         uri = dictionary.get("/URI")
         if isinstance(uri, pikepdf.String):
-            scheme = SCHEME.match(str(uri))
+            scheme = SCHEME.match(bytes(uri).decode("latin-1"))
             if not scheme or scheme.group(1).lower() not in LINK_SCHEMES:
                 self.found.add(_("a link to %(scheme)s") % {"scheme": scheme.group(1) + ":" if scheme else "?"})
 
@@ -146,7 +157,7 @@ class _Inspection:
         """Decodes every filter a reader would (within the budget), so that a bomb stops here;
         object streams are read as objects too, including any the cross-reference table hides."""
         filters = stream.get("/Filter")
-        names = [str(f) for f in (filters if isinstance(filters, pikepdf.Array) else [filters] if filters else [])]
+        names = [_name(f) for f in (filters if isinstance(filters, pikepdf.Array) else [filters] if filters else [])]
         if LZW_FILTERS.intersection(names):
             raise Refusal("pdf_too_complex", _("This PDF uses an old compression (LZW) that cannot be checked "
                                                "safely. Save it again with a PDF printer."))
@@ -156,11 +167,9 @@ class _Inspection:
         if general == 0:
             self.spend(len(stream.read_raw_bytes()))
             return
-        if general < len(names):
-            stream = self.prefix_of(stream, general)
-        decoded = stream.read_bytes()
+        decoded = (stream if general == len(names) else self.prefix_of(stream, general)).read_bytes()
         self.spend(len(decoded))
-        if stream.get("/Type") == pikepdf.Name.ObjStm:
+        if _name(stream.get("/Type")) == "/ObjStm":
             self.read_packed_objects(stream, decoded)
 
     def prefix_of(self, stream, count: int):
