@@ -56,7 +56,7 @@ class RequestBodyLimit:
         """The larger limit of the view this request goes to, if it has one and the person
         sending is signed in and allowed to send it; None otherwise."""
         try:
-            match = get_resolver().resolve(scope["path"][len(scope.get("root_path", "")):] or "/")
+            match = get_resolver().resolve(scope["path"].removeprefix(scope.get("root_path", "")) or "/")
         except Resolver404:
             return None
         marker = large_body_of(match.func)
