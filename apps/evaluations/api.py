@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from apps.audit.services import access_record
 from apps.core.api import TextField, WriteThrottle, paginate
 from apps.core.errors import Forbidden, NotFound
+from apps.core.request_body import LargeBody
 from apps.discussions.representations import CommentOut
 from apps.discussions.selectors import comments_of
 from apps.discussions.services import BODY_MAX, comment_create
@@ -36,7 +37,7 @@ from .selectors import (
     main_report_for,
     sees_stub_only,
 )
-from .uploads import LimitedUploadHandler, ReportUploadParser
+from .uploads import LimitedUploadHandler, ReportUploadParser, may_upload_to, upload_body_max_bytes
 
 TEXT_LIMIT = services.TEXT_MAX
 
@@ -216,6 +217,8 @@ class EvaluationReportApi(_DownloadMixin, APIView):
 
     throttle_classes = [WriteThrottle]
     parser_classes = [ReportUploadParser]
+    # The only API body larger than REQUEST_BODY_MAX_BYTES, and only for the engaged evaluator.
+    large_body = LargeBody(max_bytes=upload_body_max_bytes, may=may_upload_to)
 
     class EvaluationFileIn(serializers.Serializer):
         file = serializers.FileField(allow_empty_file=True, use_url=False)

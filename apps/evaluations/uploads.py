@@ -7,7 +7,6 @@ import re
 import socket
 import struct
 import unicodedata
-import zlib
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -21,6 +20,8 @@ from rest_framework.parsers import DataAndFiles, MultiPartParser
 
 from apps.core.errors import ApplicationError
 
+from . import pdf_inspection
+
 # Room for the multipart envelope and the small `kind` field around one file of the maximum size.
 FORM_OVERHEAD_BYTES = 64 * 1024
 NAME_MAX = 200
@@ -30,15 +31,6 @@ EOF_WINDOW = 1024
 # After the last %%EOF only line ends and padding may follow: anything else (a ZIP directory,
 # HTML) makes the file a polyglot.
 TRAILING_PADDING = b" \t\r\n\f\x00"
-# PDF names that run code, open other programs or carry other files. Matched exactly, after
-# decoding #xx escapes (/J#61vaScript is /JavaScript).
-ACTIVE_NAMES = {b"JavaScript", b"JS", b"Launch", b"EmbeddedFile", b"EmbeddedFiles", b"RichMedia", b"XFA"}
-PDF_NAME = re.compile(rb"/((?:[^\s/\[\]()<>{}%#]|#[0-9A-Fa-f]{2})+)")
-HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
-# Object streams hide dictionaries (and so names) in compressed form: they are inflated and
-# searched too, within this budget so that a compression bomb cannot stall the request.
-INFLATE_BUDGET_BYTES = 64 * 1024 * 1024
 
 
 class UnsupportedFile(ApplicationError):
@@ -64,6 +56,24 @@ def _megabytes(n: int) -> str:
     return f"{n / (1024 * 1024):g} MB"
 
 
+def upload_body_max_bytes() -> int:
+    """The largest request body of a report upload: the file and its multipart envelope."""
+    return max_bytes() + FORM_OVERHEAD_BYTES
+
+
+def may_upload_to(user, request_id) -> bool:
+    """Whether `user` may upload to this evaluation request now: asked before the body is read
+    (apps.core.request_body), with the same selector and policy the upload service uses."""
+    from .policy import may_work_on
+    from .selectors import evaluation_request_get_for
+
+    try:
+        evaluation = evaluation_request_get_for(user, request_id)
+    except ApplicationError:
+        return False
+    return bool(may_work_on(user, evaluation))
+
+
 def too_large() -> FileTooLarge:
     return FileTooLarge(_("A file can be at most %(size)s.") % {"size": _megabytes(max_bytes())})
 
@@ -74,7 +84,7 @@ class LimitedUploadHandler(TemporaryFileUploadHandler):
     deleted. Answered as 413 by the API's error handler."""
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        if content_length and content_length > max_bytes() + FORM_OVERHEAD_BYTES:
+        if content_length and content_length > upload_body_max_bytes():
             raise RequestDataTooBig(_("A file can be at most %(size)s.") % {"size": _megabytes(max_bytes())})
         return super().handle_raw_input(input_data, META, content_length, boundary, encoding)
 
@@ -155,54 +165,6 @@ def display_name(name: str | None) -> str:
     return name
 
 
-def _names_in(data: bytes):
-    for match in PDF_NAME.finditer(data):
-        yield HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), match.group(1))
-
-
-PRINTABLE = bytes(range(32, 127)) + b"\t\r\n\f"
-
-
-def _is_text(body: bytes) -> bool:
-    return len(body.translate(None, PRINTABLE)) <= len(body) // 10
-
-
-def _parts(data: bytes):
-    """The parts of the file where a PDF reader finds names: everything outside stream bodies,
-    stream bodies that are text, and the inflated content of compressed object streams
-    (/Type /ObjStm). Binary stream bodies (images, fonts) are skipped: four random bytes there
-    can spell /JS without meaning anything."""
-    budget = INFLATE_BUDGET_BYTES
-    position = 0
-    for match in STREAM_START.finditer(data):
-        if match.start() < position:
-            continue
-        yield data[position: match.end()]
-        end = data.find(b"endstream", match.end())
-        end = len(data) if end < 0 else end
-        body = data[match.end(): end]
-        position = end
-        header = data[max(0, match.start() - 2048): match.start()]
-        header = header[header.rfind(b"obj") + 3:] if b"obj" in header else header
-        if b"ObjStm" in set(_names_in(header)):
-            inflater = zlib.decompressobj()
-            try:
-                inflated = inflater.decompress(body, budget)
-            except zlib.error:
-                inflated = None  # not Flate-compressed or broken: a reader sees no names in it either
-            if inflated is not None:
-                budget -= len(inflated)
-                if budget <= 0 or inflater.unconsumed_tail:
-                    raise UnsupportedFile(
-                        _("This PDF is too complex to check. Save it again with a PDF printer."),
-                        code="pdf_too_complex",
-                    )
-                yield inflated
-        if _is_text(body):
-            yield body
-    yield data[position:]
-
-
 def check_pdf(data: bytes) -> None:
     """Raises with the contract's status when the bytes are not an acceptable PDF report."""
     if not data:
@@ -217,15 +179,16 @@ def check_pdf(data: bytes) -> None:
         raise UnsupportedFile(_("This PDF is incomplete: it does not end with %%EOF."), code="not_a_pdf")
     if tail[end + len(b"%%EOF"):].strip(TRAILING_PADDING):
         raise UnsupportedFile(_("Something other than PDF follows the end of this file."), code="not_a_pdf")
-    for chunk in _parts(data):
-        active = ACTIVE_NAMES.intersection(_names_in(chunk))
-        if active:
-            raise UnsupportedFile(
-                _("PDFs with embedded JavaScript, launch actions or attached files are not accepted "
-                  "(found %(what)s). Save the report again as a plain PDF.")
-                % {"what": ", ".join("/" + n.decode() for n in sorted(active))},
-                code="pdf_active_content",
-            )
+    try:
+        active = pdf_inspection.active_content(data)
+    except pdf_inspection.Refusal as refusal:
+        raise UnsupportedFile(refusal.message, code=refusal.code) from refusal
+    if active:
+        raise UnsupportedFile(
+            _("PDFs with scripts, launch actions, attached files or links to files are not accepted "
+              "(found %(what)s). Save the report again as a plain PDF.") % {"what": ", ".join(active)},
+            code="pdf_active_content",
+        )
 
 
 # Virus scan ---------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from apps.students.models import Role
 from apps.students.selectors import team_for
 
 from apps.core.forms import FormRefusal, apply_service_error
+from apps.core.request_body import takes_large_body
 
 from . import services, uploads
 from .forms import (
@@ -447,6 +448,7 @@ def attest(request, request_id):
     return _render_workspace(request, e, status=422, attestation_form=form)
 
 
+@takes_large_body(max_bytes=uploads.upload_body_max_bytes, may=uploads.may_upload_to)
 @csrf_exempt
 @page
 @require_POST

@@ -215,6 +215,11 @@ SPECTACULAR_SETTINGS = {
 
 # A whole request body larger than this is refused with 413 before any parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Before Django reads a body (iepteam/body_limit.py, in front of the ASGI application): every body
+# is capped at this, except the report upload for the evaluator allowed to make it; a body that
+# stops arriving for this many seconds is answered 408.
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_BYTES", str(1024 * 1024)))
+REQUEST_BODY_READ_TIMEOUT = float(os.environ.get("REQUEST_BODY_READ_TIMEOUT", "30"))
 
 INVITATION_VALID_DAYS = 14
 
@@ -246,6 +251,9 @@ EVALUATION_ACCESS_GRACE_DAYS = 30
 # file to a temporary file and stops as soon as it passes this size. A proxy in front should
 # allow bodies of this size plus 64 KB.
 EVALUATION_UPLOAD_MAX_BYTES = int(os.environ.get("EVALUATION_UPLOAD_MAX_BYTES", str(25 * 1024 * 1024)))
+# What the streams of one uploaded PDF may decode to, together, while it is checked (one stream
+# at most 64 MiB): past it the file is refused as too complex, never inflated further.
+EVALUATION_PDF_DECODED_MAX_BYTES = int(os.environ.get("EVALUATION_PDF_DECODED_MAX_BYTES", str(256 * 1024 * 1024)))
 # Optional virus scan of uploads through clamd's INSTREAM command: a Unix socket path
 # (/run/clamav/clamd.ctl) or tcp://host:3310. Unset: no scan.
 CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET") or None

