@@ -3,7 +3,7 @@ stopped together.
 
 make execs this as its recipe's only command, so it is make's own child: Ctrl-C, or a SIGTERM to
 make (which make passes on to its child), reaches it. Each server runs in a session of its own,
-so stopping it takes its whole process group: runserver's autoreloader child, the worker's pool
+so stopping it takes its whole process group: the worker's pool
 and its beat process. A server that has not stopped within GRACE_SECONDS is killed."""
 import argparse
 import os
@@ -56,7 +56,10 @@ def main(argv=None):
     with open(celery_dir / "worker.log", "ab") as worker_log:
         worker = _start([python, "-m", "celery", "-A", "iepteam", "worker", "-B", "--loglevel=INFO",
                          "--concurrency=1", "--schedule", str(celery_dir / "beat-schedule")], log=worker_log)
-    web = _start([python, "manage.py", "runserver", f"{options.host}:{options.port}"])
+    # uvicorn, like production: the request-body limits (iepteam/body_limit.py) sit in front of
+    # Django only where the server hands the body over as it arrives; daphne reads it whole first.
+    web = _start([python, "-m", "uvicorn", "iepteam.asgi:application", "--host", options.host,
+                  "--port", str(options.port)])
     processes = [web, worker]
 
     stopping = []

@@ -88,7 +88,7 @@ def test_make_run_serves_what_it_prints_and_sigterm_to_make_stops_the_server_and
         _wait_for(answering, 240, "the server to answer")
         children = _descendants(make.pid)
         commands = " | ".join(children.values())
-        assert "runserver" in commands and "celery" in commands, commands
+        assert "uvicorn" in commands and "celery" in commands, commands
 
         printed = out.read_text()
         assert f"Sign in at {url}/ with:" in printed
