@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from apps.accounts.views import language
 from apps.core.views import not_found
 
 urlpatterns = [
@@ -11,7 +12,8 @@ urlpatterns = [
     # Any other /api/ path answers in the contract's JSON error shape, in DEBUG too.
     re_path(r"^api/", not_found),
     path("django-admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The footer's language form: Django's set_language that also saves the choice on the person.
+    path("i18n/setlang/", language, name="set_language"),
     path("accounts/", include("apps.accounts.urls")),
     path("", include("apps.students.urls")),
     path("", include("apps.ieps.urls")),

@@ -17,3 +17,10 @@ def admin_district_ids(user) -> list[int]:
 
 def is_district_employee(user, district_id) -> bool:
     return DistrictMembership.objects.filter(user=user, district_id=district_id).exists()
+
+
+def tokens_of(user):
+    """The person's own API tokens, newest first (never anyone else's)."""
+    from .models import ApiToken
+
+    return ApiToken.objects.filter(user=user)
