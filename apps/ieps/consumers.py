@@ -192,6 +192,10 @@ class IEPConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=message["redacted"] if hidden else message["text"])
 
     async def access_changed(self, message):
+        if message.get("reason") == "signed_out_everywhere":
+            # Every session and token of the person ended (apps.accounts.services.sign_out_everywhere).
+            await self._refuse(CLOSE_NOT_SIGNED_IN, "signed_out", "You signed out everywhere.")
+            return
         if message.get("reason") == "signed_out":
             session = self.scope.get("session")
             if session is not None and session.session_key == message.get("session_key"):

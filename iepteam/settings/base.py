@@ -289,6 +289,8 @@ AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 # Tokens are kept as SHA-512 digests (django-rest-knox); the plain token is shown once.
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations would create its (swapped-out) table anyway; without them nothing is made.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=int(os.environ.get("API_TOKEN_DAYS") or 30)),
     "AUTH_HEADER_PREFIX": "Token",
