@@ -18,3 +18,15 @@ def client_address(request) -> str:
     if not hops:
         return remote
     return hops[-min(trusted, len(hops))]
+
+
+def socket_address(scope) -> str:
+    """The same rule for a WebSocket's ASGI scope (its handshake headers and peer)."""
+    headers = dict(scope.get("headers") or [])
+    client = scope.get("client") or ("", 0)
+
+    class _Handshake:
+        META = {"REMOTE_ADDR": client[0] or "",
+                "HTTP_X_FORWARDED_FOR": headers.get(b"x-forwarded-for", b"").decode("latin-1")}
+
+    return client_address(_Handshake)

@@ -8,7 +8,7 @@ import logging
 
 from django.utils import timezone
 
-from .addresses import client_address
+from .addresses import client_address, socket_address
 
 logger = logging.getLogger("iepteam.security")
 
@@ -27,3 +27,9 @@ def security_event(event: str, *, request=None, user=None, level=logging.INFO, *
         **fields,
     }
     logger.log(level, json.dumps(line, sort_keys=True, default=str, separators=(",", ":")))
+
+
+def socket_security_event(event: str, *, scope, level=logging.WARNING, **fields) -> None:
+    """The same line for a WebSocket: the person and address come from its scope."""
+    user = scope.get("user")
+    security_event(event, user=user, level=level, ip=socket_address(scope), path=scope.get("path"), **fields)

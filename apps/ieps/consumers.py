@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from apps.core.errors import NotFound
 from apps.core.live import iep_group, user_group
+from apps.core.security import socket_security_event
 
 from apps.students.selectors import membership_for
 
@@ -212,5 +213,6 @@ class IEPConsumer(AsyncWebsocketConsumer):
         await self._send({"type": "error", "error": {"code": code, "message": message}})
 
     async def _refuse(self, code, error_code, message):
+        socket_security_event("socket.refused", scope=self.scope, close_code=code, reason=error_code)
         await self._error(error_code, message)
         await self.close(code=code)

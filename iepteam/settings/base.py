@@ -226,7 +226,17 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Security events (apps.core.security): one JSON line each, to standard error with the rest,
+        # and to SECURITY_LOG_FILE as well when it is set.
+        "iepteam.security": {"level": "INFO", "handlers": ["security_file"] if os.environ.get("SECURITY_LOG_FILE") else []},
+        # Our lines say what axes would, without the e-mail address typed.
+        "axes": {"level": "ERROR"},
+    },
 }
+if os.environ.get("SECURITY_LOG_FILE"):
+    LOGGING["handlers"]["security_file"] = {
+        "class": "logging.handlers.WatchedFileHandler", "filename": os.environ["SECURITY_LOG_FILE"]}
 
 # The IEP live channel (/ws/ieps/<id>/).
 WEBSOCKET_MAX_FRAME_BYTES = 64 * 1024
