@@ -10,8 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.errors import ApplicationError
+from apps.core.security import security_event
 
-from . import services
+from . import mfa, services
 from .lockout import locked_out_message
 from .selectors import tokens_of
 from .throttles import TokenThrottle
@@ -27,6 +28,9 @@ class TokenApi(APIView):
         password = serializers.CharField(max_length=256, trim_whitespace=False)
         name = serializers.CharField(max_length=100, required=False, allow_blank=True,
                                      help_text="Where the token is used, to tell it apart in the list.")
+        otp = serializers.CharField(max_length=32, required=False, allow_blank=True,
+                                    help_text="For people with multi-factor sign-in: the authenticator's code "
+                                              "or a recovery code.")
 
     class TokenOut(serializers.Serializer):
         token = serializers.CharField()
@@ -44,11 +48,30 @@ class TokenApi(APIView):
         if user is None:
             # The same answer for a wrong password and an unknown address: no account probing.
             raise ApplicationError(_("The e-mail address or password is not right."), code="invalid_credentials")
+        self._second_step(user, data.validated_data.get("otp", ""), django_request)
         # As a web sign-in does: django-axes starts the failure count again, the log says "sign_in".
         user_logged_in.send(sender=user.__class__, request=django_request, user=user)
         _token, plain = services.token_create(user=user, name=data.validated_data.get("name", ""),
                                               request=django_request)
         return Response({"token": plain})
+
+
+    @staticmethod
+    def _second_step(user, code, request):
+        """People who use (or must use) multi-factor sign-in send its code as `otp`."""
+        if not mfa.second_step_due(user):
+            return
+        if not mfa.has_mfa(user):
+            raise ApplicationError(_("Your account must use multi-factor sign-in: set it up by signing in on the "
+                                     "web first."), code="mfa_enrolment_required", status_code=403)
+        if not code:
+            raise ApplicationError(_("This account uses multi-factor sign-in: send the code as `otp`."),
+                                   code="mfa_required", fields={"otp": [_("This field is required.")]})
+        if not mfa.code_matches(user, code):
+            security_event("mfa.failed", request=request, user=user)
+            raise ApplicationError(_("That code is not right, or it was used already."), code="invalid_otp",
+                                   fields={"otp": [_("That code is not right, or it was used already.")]})
+        security_event("mfa.verified", request=request, user=user)
 
 
 class ApiTokenListItem(serializers.Serializer):

@@ -14,8 +14,9 @@ from django.views.i18n import set_language
 
 from apps.core.forms import FormRefusal, apply_service_error
 
-from . import services
+from . import mfa, services
 from .forms import ProfileForm, ResetRequestForm, SignInForm
+from .policy import may_turn_mfa_off
 from .selectors import tokens_of
 from .throttles import page_allows
 
@@ -50,7 +51,12 @@ class SignInView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        return with_language_of(form.get_user(), super().form_valid(form))
+        user = form.get_user()
+        if mfa.second_step_due(user):
+            # Not signed in yet: the password was right, the second step decides.
+            mfa.pending_start(self.request, user, self.get_success_url())
+            return redirect("accounts:mfa_verify" if mfa.has_mfa(user) else "accounts:mfa_enrol")
+        return with_language_of(user, super().form_valid(form))
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -108,8 +114,10 @@ def profile(request):
             messages.success(request, _("Your profile is saved."))
             return with_language_of(user, redirect("accounts:profile"))
         apply_service_error(form, refusal.error)
-    return render(request, "accounts/profile.html", {"form": form, "tokens": tokens_of(request.user)},
-                  status=400 if form.errors else 200)
+    return render(request, "accounts/profile.html", {
+        "form": form, "tokens": tokens_of(request.user),
+        "has_mfa": mfa.has_mfa(request.user), "may_turn_mfa_off": may_turn_mfa_off(request.user),
+    }, status=400 if form.errors else 200)
 
 
 @login_required

@@ -26,6 +26,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "knox",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -297,6 +300,8 @@ AXES_CLIENT_IP_CALLABLE = "apps.core.addresses.client_address"
 AXES_USERNAME_CALLABLE = "apps.accounts.lockout.username_of"
 AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
+# Multi-factor sign-in (django-otp): the name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = "IEP Team Workspace"
 # Tokens are kept as SHA-512 digests (django-rest-knox); the plain token is shown once.
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
 # knox's own migrations would create its (swapped-out) table anyway; without them nothing is made.
