@@ -214,3 +214,12 @@ def test_mfa_changes_are_security_events(demo, caplog):
     text = " ".join(r.getMessage() for r in caplog.records if r.name == "iepteam.security")
     for token in StaticToken.objects.values_list("token", flat=True):
         assert token not in text
+
+
+def test_the_django_admin_signs_in_through_the_products_sign_in(demo):
+    answer = Client().get("/django-admin/login/?next=/django-admin/")
+    assert answer.status_code == 302 and answer["Location"] == "/accounts/login/?next=/django-admin/"
+    _require_for_district(demo)
+    # The admin's own form is gone, so its password-only sign-in cannot skip the second step.
+    skipped = Client().post("/django-admin/login/", {"username": "admin@demo.example", "password": DEMO_PASSWORD})
+    assert skipped.status_code == 302 and skipped["Location"].startswith("/accounts/login/")
