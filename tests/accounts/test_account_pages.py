@@ -170,3 +170,19 @@ def test_signing_in_never_leads_off_the_site(demo, elsewhere):
 def test_there_is_no_self_sign_up(path):
     with pytest.raises(Resolver404):
         resolve(path)
+
+
+def test_the_account_pages_read_in_spanish(demo):
+    client = Client()
+    client.cookies["django_language"] = "es"
+    assert "¿Olvidó su contraseña?" in client.get(LOGIN).content.decode()
+    assert "Restablezca su contraseña" in client.get(RESET).content.decode()
+    for n in range(5):
+        locked = client.post(LOGIN, {"username": "ot@demo.example", "password": f"wrong-{n}"})
+    assert "Demasiadas contraseñas incorrectas seguidas" in locked.content.decode()
+    demo.parent_maya.preferred_language = "es"
+    demo.parent_maya.save(update_fields=["preferred_language"])
+    signed_in = Client()
+    signed_in.post(LOGIN, {"username": "parent.maya@demo.example", "password": DEMO_PASSWORD})
+    page = signed_in.get("/accounts/profile/").content.decode()
+    assert "Su perfil" in page and "Cerrar sesión en todas partes" in page
