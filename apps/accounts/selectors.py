@@ -20,7 +20,10 @@ def is_district_employee(user, district_id) -> bool:
 
 
 def tokens_of(user):
-    """The person's own API tokens, newest first (never anyone else's)."""
+    """The person's own API tokens that still work, newest first (never anyone else's)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
     from .models import ApiToken
 
-    return ApiToken.objects.filter(user=user)
+    return ApiToken.objects.filter(Q(expiry__isnull=True) | Q(expiry__gt=timezone.now()), user=user)

@@ -2,6 +2,7 @@
 line (apps.core.security); none logs a token or a password."""
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ApplicationError, NotFound
@@ -17,6 +18,7 @@ TOKEN_NAME_DEFAULT = "API token"
 def token_create(*, user: User, name: str = "", request=None) -> tuple[ApiToken, str]:
     """A new token for `user`: (the row, the token itself). The token is never stored nor shown
     again; only its digest is kept."""
+    ApiToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
     token, plain = ApiToken.objects.create(user=user, name=(name or TOKEN_NAME_DEFAULT)[:100])
     security_event("token.created", request=request, user=user, token=token.id)
     return token, plain

@@ -10,11 +10,13 @@ from django.http.request import validate_host
 @database_sync_to_async
 def _user_for_token(key):
     """The person of a live API token (hashed, expiring, revocable: django-rest-knox), or None."""
-    from knox.auth import TokenAuthentication
     from rest_framework.exceptions import AuthenticationFailed
+    from rest_framework.settings import api_settings
 
+    # The API's own token check (the first authentication class): the same rule for sockets.
+    check = api_settings.DEFAULT_AUTHENTICATION_CLASSES[0]()
     try:
-        user, _token = TokenAuthentication().authenticate_credentials(key.encode())
+        user, _token = check.authenticate_credentials(key.encode())
     except AuthenticationFailed:
         return None
     return user

@@ -179,7 +179,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 REST_FRAMEWORK = {
     # Token first: its scheme is what a 401 names in WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "apps.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -75,6 +75,14 @@ def test_an_expired_token_answers_401(demo, settings):
         assert_error(_with(token).get("/api/v1/me/"), 401, "authentication_failed")
 
 
+def test_expired_tokens_are_not_listed_and_are_swept_when_a_new_one_is_made(demo, settings):
+    _token(name="old")
+    with time_machine.travel(timezone.now() + settings.REST_KNOX["TOKEN_TTL"] + timedelta(minutes=1), tick=False):
+        fresh = _token(name="new")
+        assert [t["name"] for t in _with(fresh).get(TOKENS).json()] == ["new"]
+    assert list(ApiToken.objects.filter(user=demo.ot).values_list("name", flat=True)) == ["new"]
+
+
 def test_the_owner_lists_their_tokens_without_ever_seeing_one_again(demo):
     first = _token(name="laptop")
     second = _token(name="phone")
