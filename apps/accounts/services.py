@@ -6,12 +6,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ApplicationError, NotFound
-from apps.core.live import end_sockets_of
+from apps.core.live import broadcast, user_group
 from apps.core.security import security_event
 
 from .models import ApiToken, User
 
 TOKEN_NAME_DEFAULT = "API token"
+
+
+def _close_sockets(user_id: int, *, tokens, sessions: bool) -> None:
+    """After commit, the person's live sockets opened with these tokens ("all", or ids), and with
+    sessions too when `sessions`, close (apps.ieps.consumers); the others stay."""
+    message = {"type": "access.changed", "reason": "credentials_ended", "tokens": tokens, "sessions": sessions}
+    transaction.on_commit(lambda: broadcast(user_group(user_id), message))
 
 
 @transaction.atomic
@@ -31,6 +38,7 @@ def token_revoke(*, actor: User, token_id: int, request=None) -> None:
     if not deleted:
         raise NotFound()
     security_event("token.revoked", request=request, user=actor, token=token_id)
+    _close_sockets(actor.id, tokens=[token_id], sessions=False)
 
 
 def tokens_revoke_all(*, user: User, reason: str, request=None) -> int:
@@ -45,6 +53,9 @@ def password_changed(*, user: User, request=None, how: str) -> None:
     other web sessions (the session hash follows the password); the view keeps its own."""
     tokens_revoke_all(user=user, reason=f"password_{how}", request=request)
     security_event(f"password.{how}", request=request, user=user)
+    # Sockets of every session close, this browser's too: they were opened under the old
+    # session key (Django gives the kept session a new one), and the page reconnects as it loads.
+    _close_sockets(user.id, tokens="all", sessions=True)
 
 
 @transaction.atomic
@@ -54,7 +65,7 @@ def sign_out_everywhere(*, actor: User, request=None) -> None:
     actor.refresh_from_db(fields=["session_generation"])
     tokens_revoke_all(user=actor, reason="sign_out_everywhere", request=request)
     security_event("sign_out.everywhere", request=request, user=actor)
-    transaction.on_commit(lambda: end_sockets_of(actor.id, reason="signed_out_everywhere"))
+    _close_sockets(actor.id, tokens="all", sessions=True)
 
 
 @transaction.atomic

@@ -193,9 +193,10 @@ class IEPConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=message["redacted"] if hidden else message["text"])
 
     async def access_changed(self, message):
-        if message.get("reason") == "signed_out_everywhere":
-            # Every session and token of the person ended (apps.accounts.services.sign_out_everywhere).
-            await self._refuse(CLOSE_NOT_SIGNED_IN, "signed_out", "You signed out everywhere.")
+        if message.get("reason") == "credentials_ended":
+            # Tokens revoked, or all sessions ended (apps.accounts.services).
+            if self._credentials_ended(message):
+                await self._refuse(CLOSE_NOT_SIGNED_IN, "signed_out", "You were signed out.")
             return
         if message.get("reason") == "signed_out":
             session = self.scope.get("session")
@@ -205,6 +206,11 @@ class IEPConsumer(AsyncWebsocketConsumer):
         await self._still_allowed()
 
     # Helpers -----------------------------------------------------------------------------
+
+    def _credentials_ended(self, message):
+        if self.scope.get("token_authenticated"):
+            return message.get("tokens") == "all" or self.scope.get("token_id") in message.get("tokens", [])
+        return bool(message.get("sessions"))
 
     async def _send(self, payload):
         await self.send(text_data=json.dumps(payload))

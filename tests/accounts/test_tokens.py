@@ -225,3 +225,54 @@ async def test_an_expired_token_does_not_open_the_live_channel(transactional_dem
     assert (await socket.connect(timeout=5))[0]
     code, _ = await refused_with(socket)
     assert code == 4401
+
+
+async def _socket_with(iep_id, token):
+    from channels.testing import WebsocketCommunicator
+
+    from iepteam.asgi import application
+
+    socket = WebsocketCommunicator(application, f"/ws/ieps/{iep_id}/", headers=[
+        (b"origin", b"http://testserver"), (b"authorization", f"Token {token}".encode())])
+    assert (await socket.connect(timeout=5))[0]
+    assert (await socket.receive_json_from(timeout=5))["type"] == "hello"
+    return socket
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_revoking_a_token_closes_the_sockets_opened_with_it_only(transactional_demo):
+    from tests.live import drain
+
+    d = transactional_demo
+    drop, keep = await database_sync_to_async(_token)(name="drop"), await database_sync_to_async(_token)(name="keep")
+    dropped, kept = await _socket_with(d.maya_iep.id, drop), await _socket_with(d.maya_iep.id, keep)
+    drop_id = await database_sync_to_async(lambda: ApiToken.objects.get(name="drop").id)()
+    answer = await database_sync_to_async(lambda: _with(keep).delete(f"{TOKENS}{drop_id}/"))()
+    assert answer.status_code == 204
+    assert await refused_with(dropped) == (4401, ["signed_out"])
+    assert await drain(kept) == []
+    await kept.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_password_change_closes_the_persons_token_and_session_sockets(transactional_demo, live_session):
+    from tests.live import open_socket
+
+    d = transactional_demo
+    token = await database_sync_to_async(_token)()
+    by_token = await _socket_with(d.maya_iep.id, token)
+    session_key = await live_session(d.ot)
+    by_session = await open_socket(d.maya_iep.id, session_cookie=session_key)
+    assert (await by_session.receive_json_from(timeout=5))["type"] == "hello"
+
+    def change():
+        client = _web(d.ot)
+        return client.post("/accounts/password/change/", {
+            "old_password": DEMO_PASSWORD, "new_password1": "a-new-long-passphrase",
+            "new_password2": "a-new-long-passphrase"})
+
+    assert (await database_sync_to_async(change)()).status_code == 302
+    assert await refused_with(by_token) == (4401, ["signed_out"])
+    assert await refused_with(by_session) == (4401, ["signed_out"])
