@@ -27,3 +27,7 @@ class ProfileForm(forms.Form):
                              help_text=_("You sign in with it, and notifications go to it."))
     preferred_language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES,
                                            help_text=_("Pages and e-mails are in this language."))
+    current_password = forms.CharField(
+        label=_("Current password"), required=False, strip=False,
+        help_text=_("Needed only to change the e-mail address."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))

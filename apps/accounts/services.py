@@ -69,9 +69,15 @@ def sign_out_everywhere(*, actor: User, request=None) -> None:
 
 
 @transaction.atomic
-def profile_update(*, actor: User, full_name: str, email: str, preferred_language: str, request=None) -> User:
+def profile_update(*, actor: User, full_name: str, email: str, preferred_language: str, current_password: str = "",
+                   request=None) -> User:
     wanted = {"full_name": full_name.strip(), "email": email.strip().lower(), "preferred_language": preferred_language}
     changed = [name for name, value in wanted.items() if getattr(actor, name) != value]
+    # The address receives password-reset links: whoever holds an open session must not be able
+    # to move the account to their own address without the password.
+    if "email" in changed and not actor.check_password(current_password or ""):
+        raise ApplicationError(_("To change the e-mail address, give your current password."), code="password_needed",
+                               fields={"current_password": [_("To change the e-mail address, give your current password.")]})
     if "email" in changed and User.objects.filter(email=wanted["email"]).exclude(id=actor.id).exists():
         raise ApplicationError(_("Another account uses that e-mail address."), code="email_taken",
                                fields={"email": [_("Another account uses that e-mail address.")]})

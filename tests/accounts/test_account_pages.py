@@ -88,8 +88,8 @@ def test_the_profile_page_shows_and_saves_name_email_and_language(demo):
     client = _signed_in(demo.parent_maya)
     page = client.get("/accounts/profile/").content.decode()
     assert 'value="Elena Rivera"' in page and 'value="parent.maya@demo.example"' in page
-    answer = client.post("/accounts/profile/", {"full_name": "Elena Rivera-Soto",
-                                                "email": "Elena@Example.org", "preferred_language": "es"})
+    answer = client.post("/accounts/profile/", {"full_name": "Elena Rivera-Soto", "email": "Elena@Example.org",
+                                                "preferred_language": "es", "current_password": DEMO_PASSWORD})
     assert answer.status_code == 302
     demo.parent_maya.refresh_from_db()
     assert (demo.parent_maya.full_name, demo.parent_maya.email, demo.parent_maya.preferred_language) == (
@@ -97,10 +97,27 @@ def test_the_profile_page_shows_and_saves_name_email_and_language(demo):
     assert answer.cookies["django_language"].value == "es"
 
 
+def test_changing_the_email_address_needs_the_current_password(demo):
+    client = _signed_in(demo.parent_maya)
+    for password in ("", "not-it"):
+        answer = client.post("/accounts/profile/", {"full_name": "Elena Rivera", "email": "thief@example.org",
+                                                    "preferred_language": "en", "current_password": password})
+        assert answer.status_code == 400
+        assert "give your current password" in answer.content.decode()
+    # Nothing of the form was half-saved.
+    demo.parent_maya.refresh_from_db()
+    assert demo.parent_maya.email == "parent.maya@demo.example"
+    # The name alone needs no password.
+    client.post("/accounts/profile/", {"full_name": "Elena R.", "email": "parent.maya@demo.example",
+                                       "preferred_language": "en"})
+    demo.parent_maya.refresh_from_db()
+    assert demo.parent_maya.full_name == "Elena R."
+
+
 def test_the_profile_refuses_an_address_another_account_uses(demo):
     client = _signed_in(demo.parent_maya)
     answer = client.post("/accounts/profile/", {"full_name": "Elena Rivera", "email": "parent.leo@demo.example",
-                                                "preferred_language": "en"})
+                                                "preferred_language": "en", "current_password": DEMO_PASSWORD})
     assert answer.status_code == 400
     assert "Another account uses that e-mail address." in answer.content.decode()
     demo.parent_maya.refresh_from_db()
