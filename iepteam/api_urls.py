@@ -1,6 +1,7 @@
 """/api/v1/: every path of API.md, in its order."""
 from django.urls import path
 
+from apps.accounts import api as accounts
 from apps.accounts.api import TokenApi
 from apps.audit.api import AccessLogApi
 from apps.discussions import api as discussions
@@ -12,6 +13,9 @@ from apps.students import api as students
 urlpatterns = [
     path("auth/token/", TokenApi.as_view(), name="token"),
     path("me/", students.MeApi.as_view(), name="me"),
+    path("me/tokens/", accounts.MyTokensApi.as_view(), name="me-tokens"),
+    path("me/tokens/<int:token_id>/", accounts.MyTokenApi.as_view(), name="me-token"),
+    path("me/sign-out-everywhere/", accounts.SignOutEverywhereApi.as_view(), name="me-sign-out-everywhere"),
     path("students/", students.StudentListApi.as_view(), name="student-list"),
     path("students/<int:student_id>/", ieps.StudentDetailApi.as_view(), name="student-detail"),
     path("students/<int:student_id>/team/", students.TeamApi.as_view(), name="student-team"),

@@ -6,7 +6,6 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -80,12 +79,18 @@ def transactional_demo(transactional_db):
     return _load_demo()
 
 
+def token_for(user, name="tests") -> str:
+    """A new API token of `user` (hashed at rest like every other: the plain token is only here)."""
+    from apps.accounts.models import ApiToken
+
+    return ApiToken.objects.create(user=user, name=name)[1]
+
+
 def api_client_for(user=None) -> APIClient:
     """A client that authenticates like a real one: by token, re-reading the user each request."""
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
     return client
 
 

@@ -4,7 +4,6 @@ import json
 
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from rest_framework.authtoken.models import Token
 
 from iepteam.asgi import application
 
@@ -13,7 +12,9 @@ ORIGIN = (b"origin", b"http://testserver")
 
 @database_sync_to_async
 def token_for(user):
-    return Token.objects.get_or_create(user=user)[0].key
+    from tests.conftest import token_for as new_token
+
+    return new_token(user, name="live tests")
 
 
 async def open_socket(iep_id, user=None, *, origin=ORIGIN, session_cookie=None):

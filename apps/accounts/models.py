@@ -2,7 +2,10 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS
 
 
 class UserManager(BaseUserManager):
@@ -26,6 +29,8 @@ class EvaluatorOrganization(models.Model):
     """A practice of independent evaluators, contracted by districts case by case."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
+    mfa_required = models.BooleanField(
+        _("its evaluators must use multi-factor sign-in"), default=False)
 
     def __str__(self):
         return self.name
@@ -41,6 +46,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(_("may use the Django admin"), default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Raised by "sign out everywhere": part of the session hash, so every session made before
+    # it no longer verifies (django.contrib.auth checks the hash on each request).
+    session_generation = models.PositiveIntegerField(default=0)
 
     objects = UserManager()
     USERNAME_FIELD = "email"
@@ -59,9 +67,35 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
+    def _get_session_auth_hash(self, secret=None):
+        if not self.session_generation:
+            # Generation 0 hashes exactly as Django does: sessions made before this field stay valid.
+            return super()._get_session_auth_hash(secret=secret)
+        key_salt = "apps.accounts.models.User.get_session_auth_hash"
+        return salted_hmac(key_salt, f"{self.password}:{self.session_generation}", secret=secret,
+                           algorithm="sha256").hexdigest()
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox): only its SHA-512 digest is stored; the token itself is shown
+    once, when it is made. A name says where it is used, so its owner knows which to revoke."""
+
+    # An integer id to name it in the API: knox's key is the digest, which must not leave the server.
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.token_key}…)"
+
 
 class District(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
+    mfa_required = models.BooleanField(
+        _("its staff and administrators must use multi-factor sign-in"), default=False)
 
     def __str__(self):
         return self.name

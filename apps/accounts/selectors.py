@@ -17,3 +17,13 @@ def admin_district_ids(user) -> list[int]:
 
 def is_district_employee(user, district_id) -> bool:
     return DistrictMembership.objects.filter(user=user, district_id=district_id).exists()
+
+
+def tokens_of(user):
+    """The person's own API tokens that still work, newest first (never anyone else's)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from .models import ApiToken
+
+    return ApiToken.objects.filter(Q(expiry__isnull=True) | Q(expiry__gt=timezone.now()), user=user)

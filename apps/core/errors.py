@@ -1,5 +1,7 @@
 """One application error, and one place that turns every API failure into the contract's shape:
 {"error": {"code", "message", "fields"}}."""
+import logging
+
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -66,8 +68,26 @@ def _flatten_fields(detail):
     return {"non_field_errors": [str(detail)]}
 
 
+def _log_refusal(exc, context):
+    """A refused read or write of a record (403, or 404 for what one may not know exists) is a
+    security event: who, where, which code; never the record."""
+    if isinstance(exc, Http404):
+        status_code = 404
+    elif isinstance(exc, PermissionDenied):
+        status_code = 403
+    else:
+        status_code = getattr(exc, "status_code", None)
+    if status_code in (403, 404):
+        from .security import security_event
+
+        request = context.get("request")
+        security_event("access.refused", request=request, level=logging.WARNING, status=status_code,
+                       code=getattr(exc, "code", None) or type(exc).__name__)
+
+
 def api_exception_handler(exc, context):
     headers = {}
+    _log_refusal(exc, context)
     if isinstance(exc, ApplicationError):
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
     if isinstance(exc, Http404):

@@ -1,6 +1,8 @@
 """Pages share the API's rule: what a person may not know exists is a 404, what they may see
 but not do is a 403. Services and selectors raise ApplicationError; here pages turn it into the
 product's own error page (the API has its exception handler)."""
+import logging
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -8,6 +10,7 @@ from django.utils import timezone, translation
 
 from . import views
 from .errors import ApplicationError, Forbidden, NotFound
+from .security import security_event
 from .timezones import time_zone_for
 
 
@@ -61,6 +64,9 @@ class ApplicationErrorPages:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if isinstance(exception, (NotFound, Forbidden)):
+            security_event("access.refused", request=request, level=logging.WARNING,
+                           status=exception.status_code, code=exception.code)
         if settings.DEBUG:
             if isinstance(exception, NotFound):
                 raise Http404(exception.message) from exception

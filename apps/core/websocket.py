@@ -9,10 +9,17 @@ from django.http.request import validate_host
 
 @database_sync_to_async
 def _user_for_token(key):
-    from rest_framework.authtoken.models import Token
+    """The person of a live API token (hashed, expiring, revocable: django-rest-knox), or None."""
+    from rest_framework.exceptions import AuthenticationFailed
+    from rest_framework.settings import api_settings
 
-    token = Token.objects.select_related("user").filter(key=key).first()
-    return token.user if token and token.user.is_active else None
+    # The API's own token check (the first authentication class): the same rule for sockets.
+    check = api_settings.DEFAULT_AUTHENTICATION_CLASSES[0]()
+    try:
+        user, token = check.authenticate_credentials(key.encode())
+    except AuthenticationFailed:
+        return None, None
+    return user, token.pk
 
 
 class TokenAuthMiddleware:
@@ -26,9 +33,10 @@ class TokenAuthMiddleware:
         headers = dict(scope.get("headers") or [])
         auth = headers.get(b"authorization", b"").decode("latin-1")
         if auth.lower().startswith("token "):
-            user = await _user_for_token(auth.split(" ", 1)[1].strip())
+            user, token_id = await _user_for_token(auth.split(" ", 1)[1].strip())
             if user is not None:
-                scope = dict(scope, user=user, token_authenticated=True)
+                # The token's id goes along: revoking that token closes this socket.
+                scope = dict(scope, user=user, token_authenticated=True, token_id=token_id)
         return await self.inner(scope, receive, send)
 
 

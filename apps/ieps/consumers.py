@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from apps.core.errors import NotFound
 from apps.core.live import iep_group, user_group
+from apps.core.security import socket_security_event
 
 from apps.students.selectors import membership_for
 
@@ -192,6 +193,11 @@ class IEPConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=message["redacted"] if hidden else message["text"])
 
     async def access_changed(self, message):
+        if message.get("reason") == "credentials_ended":
+            # Tokens revoked, or all sessions ended (apps.accounts.services).
+            if self._credentials_ended(message):
+                await self._refuse(CLOSE_NOT_SIGNED_IN, "signed_out", "You were signed out.")
+            return
         if message.get("reason") == "signed_out":
             session = self.scope.get("session")
             if session is not None and session.session_key == message.get("session_key"):
@@ -201,6 +207,11 @@ class IEPConsumer(AsyncWebsocketConsumer):
 
     # Helpers -----------------------------------------------------------------------------
 
+    def _credentials_ended(self, message):
+        if self.scope.get("token_authenticated"):
+            return message.get("tokens") == "all" or self.scope.get("token_id") in message.get("tokens", [])
+        return bool(message.get("sessions"))
+
     async def _send(self, payload):
         await self.send(text_data=json.dumps(payload))
 
@@ -208,5 +219,6 @@ class IEPConsumer(AsyncWebsocketConsumer):
         await self._send({"type": "error", "error": {"code": code, "message": message}})
 
     async def _refuse(self, code, error_code, message):
+        socket_security_event("socket.refused", scope=self.scope, close_code=code, reason=error_code)
         await self._error(error_code, message)
         await self.close(code=code)

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Environment variables choose the real services."""
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -23,7 +24,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -54,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.core.middleware.ApplicationErrorPages",
+    # Last: it turns a lockout flagged during sign-in into the lockout answer (apps.accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "iepteam.urls"
@@ -87,6 +94,8 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: a locked-out account and address is refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -177,7 +186,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 REST_FRAMEWORK = {
     # Token first: its scheme is what a 401 names in WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "apps.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -194,7 +203,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "token": os.environ.get("API_TOKEN_RATE", "20/min"),
         "writes": os.environ.get("API_WRITE_RATE", "120/min"),
+        "sign_in": os.environ.get("SIGN_IN_RATE", "20/min"),
+        "password_reset": os.environ.get("PASSWORD_RESET_RATE", "5/hour"),
     },
+    # DRF's own address rule (anonymous throttles) takes the same trusted proxies as ours.
+    "NUM_PROXIES": int(os.environ.get("TRUSTED_PROXY_COUNT") or 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "IEP Team Workspace API",
@@ -228,7 +241,17 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Security events (apps.core.security): one JSON line each, to standard error with the rest,
+        # and to SECURITY_LOG_FILE as well when it is set.
+        "iepteam.security": {"level": "INFO", "handlers": ["security_file"] if os.environ.get("SECURITY_LOG_FILE") else []},
+        # Our lines say what axes would, without the e-mail address typed.
+        "axes": {"level": "ERROR"},
+    },
 }
+if os.environ.get("SECURITY_LOG_FILE"):
+    LOGGING["handlers"]["security_file"] = {
+        "class": "logging.handlers.WatchedFileHandler", "filename": os.environ["SECURITY_LOG_FILE"]}
 
 # The IEP live channel (/ws/ieps/<id>/).
 WEBSOCKET_MAX_FRAME_BYTES = 64 * 1024
@@ -278,3 +301,27 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
     "EvaluationFileKindEnum": "apps.evaluations.models.ReportFile.Kind",
     "EvaluationRequestStatusEnum": "apps.evaluations.models.EvaluationRequest.Status",
 })
+
+# Sign-in, lockout and API tokens (apps.accounts).
+# How many proxies in front of the site append to X-Forwarded-For. 0: the header is ignored and
+# the client is the connecting address; anything a client writes there is never believed beyond
+# the entries our own proxies added (apps.core.addresses).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT") or 0)
+AXES_FAILURE_LIMIT = max(5, int(os.environ.get("SIGN_IN_FAILURE_LIMIT") or 5))  # the contract: not before 5
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES") or 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # "in a row": a correct password starts the count again
+AXES_CLIENT_IP_CALLABLE = "apps.core.addresses.client_address"
+AXES_USERNAME_CALLABLE = "apps.accounts.lockout.username_of"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
+# Multi-factor sign-in (django-otp): the name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = "IEP Team Workspace"
+# Tokens are kept as SHA-512 digests (django-rest-knox); the plain token is shown once.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations would create its (swapped-out) table anyway; without them nothing is made.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=int(os.environ.get("API_TOKEN_DAYS") or 30)),
+    "AUTH_HEADER_PREFIX": "Token",
+}

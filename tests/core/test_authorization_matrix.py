@@ -228,9 +228,12 @@ def test_anyone_may_exchange_their_own_password_for_a_token(api_as, demo, person
     response = _call(api_as, persona, "post", "/api/v1/auth/token/",
                      {"email": f"{email_of}@demo.example", "password": DEMO_PASSWORD})
     assert response.status_code == 200, response.content
-    from rest_framework.authtoken.models import Token
+    from tests.conftest import api_client_for
 
-    assert response.json() == {"token": Token.objects.get(user=demo.users[email_of]).key}
+    assert set(response.json()) == {"token"}
+    signed_in = api_client_for()
+    signed_in.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    assert signed_in.get("/api/v1/me/").json()["email"] == f"{email_of}@demo.example"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -195,9 +195,9 @@ def test_an_incomplete_attestation_is_refused_and_shows_nothing(flow):
 def test_nobody_but_the_assigned_evaluator_uploads(flow, demo, media):
     flow.to("attested")
     other = _evaluator_like("other.evaluator@practice.example")
-    from rest_framework.authtoken.models import Token
+    from tests.conftest import token_for
 
-    token = Token.objects.create(user=other)
+    token = token_for(other)
     before = _state(flow.id)
     for persona, status in [("admin", 403), ("casemanager", 403), ("ot", 403), ("slp", 403),
                             ("parent.maya", 403), ("teacher.leo", 404), ("parent.leo", 404)]:
@@ -205,7 +205,7 @@ def test_nobody_but_the_assigned_evaluator_uploads(flow, demo, media):
     from rest_framework.test import APIClient
 
     stranger = APIClient()
-    stranger.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    stranger.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     from .helpers import upload
 
     assert_error(stranger.post(flow.url + "report/", {"file": upload(pdf())}, format="multipart"), 404)
