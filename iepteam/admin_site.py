@@ -20,7 +20,8 @@ from django.urls import reverse
 
 # Models that are credentials, by "app_label.model_name": none of them is ever shown.
 CREDENTIAL_MODELS = frozenset({
-    "authtoken.token", "authtoken.tokenproxy", "knox.authtoken", "mfa.authenticator", "sessions.session",
+    "authtoken.token", "authtoken.tokenproxy", "knox.authtoken", "accounts.apitoken", "mfa.authenticator",
+    "otp_totp.totpdevice", "otp_static.staticdevice", "otp_static.statictoken", "sessions.session",
     "account.emailconfirmation", "socialaccount.socialtoken", "socialaccount.socialapp", "usersessions.usersession",
 })
 # Apps whose every model is part of a child's record (34 CFR 300.611: education records).

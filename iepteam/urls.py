@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.accounts.views import language
@@ -13,9 +12,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     # Any other /api/ path answers in the contract's JSON error shape, in DEBUG too.
     re_path(r"^api/", not_found),
-    # The admin signs in through the product's sign-in: its own form would skip the lockout page
-    # and the second sign-in step.
-    path(f"{settings.ADMIN_URL_PATH}login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path(settings.ADMIN_URL_PATH, admin.site.urls),
     # The footer's language form: Django's set_language that also saves the choice on the person.
     path("i18n/setlang/", language, name="set_language"),

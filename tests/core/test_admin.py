@@ -5,9 +5,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
-from apps.accounts.models import User
+from apps.accounts.models import ApiToken, User
 from apps.audit.models import AccessLog
 from apps.students.models import Student
 from iepteam.admin_site import CHILD_RECORD_APPS, CREDENTIAL_MODELS, student_of
@@ -71,8 +70,8 @@ def test_no_credential_model_is_registered():
 
 
 def test_no_admin_page_shows_an_api_token_or_a_password_hash(demo, operator):
-    token = Token.objects.create(user=demo.ot)
-    secrets = [token.key]
+    token, plain = ApiToken.objects.create(user=demo.ot, name="tests")
+    secrets = [plain, token.digest, token.token_key]
     for user in User.objects.all():
         algorithm, *_parts, digest = user.password.split("$")
         secrets += [user.password, digest[:6], *_parts[-1:]]  # the hash, its start, its salt
