@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("apps.accounts.urls")),
     path("", include("apps.students.urls")),
+    path("", include("apps.audit.urls")),
     path("", include("apps.ieps.urls")),
     path("", include("apps.discussions.urls")),
     path("", include("apps.notifications.urls")),

@@ -29,3 +29,18 @@ class FormRefusal:
             return False
         self.error = exc
         return True
+
+
+def form_done(request, url: str, message: str):
+    """After a page form's write: the message, then the page at `url`. A plain post is redirected;
+    an HTMX post is told to load that page (HX-Redirect), so every part of it shows the change."""
+    from django.contrib import messages
+    from django.http import HttpResponse
+    from django.shortcuts import redirect
+
+    messages.success(request, message)
+    if getattr(request, "htmx", False):
+        response = HttpResponse()
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
