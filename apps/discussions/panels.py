@@ -17,4 +17,4 @@ def register():
 
     register_panel("discussions.unread", "discussions/_iep_facts.html", discussion_overview, order=10, slot="facts")
     register_panel("discussions.thread", "discussions/_rec_panel.html", discussion_overview, order=10,
-                   slot="recommendation")
+                   slot="recommendation", script="js/discussions/live.js")

@@ -32,4 +32,5 @@ def register():
     from apps.ieps.panels import register_panel
 
     register_panel("evaluations", "evaluations/_iep_section.html", evaluation_section, order=20,
-                   toc_label=gettext_lazy("Independent evaluations"), toc_anchor="evaluations-heading")
+                   toc_label=gettext_lazy("Independent evaluations"), toc_anchor="evaluations-heading",
+                   script="js/evaluations/live.js")

@@ -14,6 +14,9 @@
   (one `<div><dt>…</dt><dd>…</dd></div>` in the page's summary) or `"recommendation"` (inside each
   recommendation's card; the template also gets `rec`; `context_fn` runs once per page, not per
   card, so a panel keeps a constant number of queries).
+- `script` is the panel's live listener (a static path such as "js/deadlines/live.js"): an ES
+  module that listens for the channel's "iep:event" (static/js/live/channel.js says how). The
+  IEP page loads each registered script once, before the channel starts.
 - `toc` is the table of contents' entry for a section: `{"label", "anchor"}`, or a list of them
   (a panel may add entries of its own, such as a form further down, through a `toc` key in the
   context it answers).
@@ -35,16 +38,17 @@ class Panel:
     slot: str = "section"
     toc_label: str = ""
     toc_anchor: str = ""
+    script: str = ""
 
 
 _PANELS: dict[str, Panel] = {}
 
 
 def register_panel(name: str, template: str, context_fn: Callable, order: int = 50, *, slot: str = "section",
-                   toc_label: str = "", toc_anchor: str = "") -> None:
+                   toc_label: str = "", toc_anchor: str = "", script: str = "") -> None:
     if slot not in SLOTS:
         raise ValueError(f"slot must be one of {SLOTS}, not {slot!r}")
-    _PANELS[name] = Panel(name, template, context_fn, order, slot, toc_label, toc_anchor)
+    _PANELS[name] = Panel(name, template, context_fn, order, slot, toc_label, toc_anchor, script)
 
 
 def registered_panels() -> list[Panel]:
@@ -59,6 +63,11 @@ def panels_for(request, iep) -> dict[str, list[tuple[Panel, dict]]]:
         if context is not None:
             shown[panel.slot].append((panel, context))
     return shown
+
+
+def panel_scripts() -> list[str]:
+    """Every registered panel's live listener, once each, in panel order."""
+    return list(dict.fromkeys(p.script for p in registered_panels() if p.script))
 
 
 def table_of_contents(shown) -> list[dict]:

@@ -13,7 +13,7 @@ from apps.students.selectors import memberships_of, role_for, student_get_for, s
 
 from .forms import CompareForm, DecisionForm, IEPDatesForm, PositionForm, RecommendationForm, RevisionForm
 from .models import VERSIONED_FIELDS, Recommendation
-from .panels import panels_for, table_of_contents
+from .panels import panel_scripts, panels_for, table_of_contents
 from .policy import (
     iep_status_steps_for,
     may_add_recommendation_to,
@@ -127,6 +127,7 @@ def render_iep_page(request, iep, *, recommendation_form=None, dates_form=None, 
         "recommendations": recommendations,
         "panels": shown,
         "toc": table_of_contents(shown),
+        "panel_scripts": panel_scripts(),
         "status_steps": iep_status_steps_for(user, iep),
         "status_error": status_error,
         "dates_form": dates_form,
