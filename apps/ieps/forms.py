@@ -56,7 +56,7 @@ class DecisionForm(forms.Form):
 
 
 class PositionForm(forms.Form):
-    stance = forms.ChoiceField(label=_("Your position"), choices=Position.Stance.choices, widget=forms.RadioSelect)
+    stance = forms.ChoiceField(label=_("Do you agree with it?"), choices=Position.Stance.choices, widget=forms.RadioSelect)
     basis = forms.CharField(label=_("Why: what your position rests on"), max_length=TEXT_LIMIT, required=False,
                             widget=forms.Textarea(attrs={"rows": 3}))
     observed_in = forms.ChoiceField(label=_("Where you observed it"), required=False,
