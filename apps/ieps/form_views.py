@@ -13,6 +13,7 @@ from apps.students.selectors import student_get_for
 from . import services
 from .forms import DecisionForm, IEPDatesForm, PositionForm, RecommendationForm, RevisionForm
 from .models import Recommendation
+from .policy import HAND_STATUS_STEPS
 from .selectors import iep_get_for, recommendation_get_for
 from .views import page, render_iep_page, render_recommendation_page, render_student_page
 
@@ -59,7 +60,7 @@ STATUS_DONE = {
 def iep_status(request, iep_id):
     iep = iep_get_for(request.user, iep_id)
     status = request.POST.get("status", "")
-    if status not in STATUS_DONE:
+    if status not in HAND_STATUS_STEPS:  # activation is the parents' consent, not a button
         return render_iep_page(request, iep, status_error=_("Choose a status step."), status=400)
     with FormRefusal() as refusal:
         services.iep_set_status(actor=request.user, iep=iep, status=status)

@@ -184,6 +184,8 @@ def test_team_forms_need_the_csrf_token(demo):
     assert client.post(f"/students/{demo.maya.id}/team/invite/", {"email": "x@example.com",
                                                                   "role": "parent"}).status_code == 403
     assert client.post(f"/students/{demo.maya.id}/team/invitations/{invitation.id}/cancel/").status_code == 403
+    assert client.post(f"/students/{demo.maya.id}/team/invitations/{invitation.id}/resend/").status_code == 403
     assert client.post(f"/students/{demo.maya.id}/team/members/{demo.slp.id}/remove/").status_code == 403
     assert Invitation.objects.count() == 1
+    assert Invitation.objects.get().token_hash == invitation.token_hash  # not resent
     assert Membership.objects.filter(student=demo.maya, user=demo.slp).exists()
