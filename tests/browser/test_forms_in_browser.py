@@ -61,6 +61,9 @@ def test_the_ot_adds_and_revises_a_recommendation_and_the_parent_sees_both_live(
     expect(card).to_contain_text("Keyboarding practice, 20 minutes a week", timeout=LIVE_WAIT_MS)
     expect(card).to_contain_text("Typing spares her hand on long assignments.")
     expect(card.locator(f"#thread-{rec.id}")).to_have_count(1)  # the discussion panel came with it
+    expect(parent.locator("#recs-count")).to_have_text(f"({len(demo.maya_recs) + 1})")
+    expect(parent.locator("#toc-list").get_by_role("link", name="Keyboarding practice")).to_have_attribute(
+        "href", f"#rec-{rec.id}")
 
     ot.goto(f"/recommendations/{rec.id}/")
     ot.get_by_text("Revise it (a new version)").click()

@@ -28,8 +28,9 @@ def field_error(html: str, field_id: str) -> str:
 
 # ---------- starting an IEP (student page) ----------
 
-def test_the_case_manager_starts_an_iep_from_the_student_page(demo):
-    client = signed_in(demo.casemanager)
+@pytest.mark.parametrize("persona", ["casemanager", "admin"])
+def test_the_case_manager_or_an_administrator_starts_an_iep_from_the_student_page(demo, persona):
+    client = signed_in(demo.users[persona])
     assert 'id="start-iep-form"' in page_text(client.get(f"/students/{demo.leo.id}/"))
     response = client.post(f"/students/{demo.leo.id}/ieps/new/", {"meeting_at": "2027-09-20",
                                                                    "last_evaluated_on": "2025-05-12"})

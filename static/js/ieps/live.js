@@ -26,7 +26,7 @@ function flush() {
   for (const id of added.splice(0)) {
     if (!id || !list || document.getElementById(`rec-${id}`)) continue;
     const url = list.dataset.itemUrl.replace("/0/", `/${Number(id)}/`);
-    document.dispatchEvent(new CustomEvent("iep:refresh", { detail: { target: list, url, swap: "beforeend", then: shown } }));
+    document.dispatchEvent(new CustomEvent("iep:refresh", { detail: { target: list, url, swap: "beforeend", then: () => shown(id) } }));
     cards.delete(id);
   }
   for (const id of cards) {
@@ -38,9 +38,29 @@ function flush() {
   cards.clear();
 }
 
-function shown() {
+// The list around a new card: its count, its intro, and an entry in the table of contents.
+function shown(id) {
   const empty = document.getElementById("recs-empty");
   if (empty) empty.hidden = true;
   const intro = document.getElementById("recs-intro");
   if (intro) intro.hidden = false;
+  const count = document.getElementById("recs-count");
+  if (count) {
+    count.dataset.count = String(document.querySelectorAll("#recs-list > li").length);
+    count.textContent = `(${count.dataset.count})`;
+  }
+  const toc = document.getElementById("toc-list");
+  const title = document.getElementById(`rec-${id}-title`);
+  if (toc && title) {
+    const entry = document.createElement("li");
+    entry.dataset.tocRec = "";
+    const link = document.createElement("a");
+    link.href = `#rec-${id}`;
+    link.textContent = title.textContent.trim();
+    entry.appendChild(link);
+    const recs = toc.querySelectorAll("[data-toc-rec]");
+    const after = recs.length ? recs[recs.length - 1] : null;
+    if (after) after.after(entry);
+    else toc.prepend(entry);
+  }
 }
