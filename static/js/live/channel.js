@@ -215,24 +215,34 @@ function start(root) {
   // A listener's refresh of part of the page: {target, url, swap = "outerHTML", then}. Asked of the
   // server with live=1; what the person had typed or ticked there, and where their focus was (or
   // was about to go), is taken the moment the answer replaces it and put back right after.
-  const liveSwaps = new Map();
+  // Both happen on htmx's swap events, not when htmx.ajax's promise settles: while another
+  // request of the same element is in flight htmx queues this one and settles the promise at once.
+  const snapshots = new WeakMap(); // the request's XMLHttpRequest -> what to put back
+  const afterSwap = new Map(); // live url -> callbacks to run once its answer is in the page
   document.addEventListener("iep:refresh", (event) => {
     const { target, url, swap = "outerHTML", then } = event.detail || {};
     if (!target || !url || !window.htmx) return;
     const live = /[?&]live=1/.test(url) ? url : `${url}${url.includes("?") ? "&" : "?"}live=1`;
-    const id = target.id;
-    window.htmx.ajax("GET", live, { target, swap }).then(() => {
-      const saved = liveSwaps.get(id);
-      liveSwaps.delete(id);
-      if (saved) restore(saved);
-      if (then) then();
-    });
+    if (then) afterSwap.set(live, [...(afterSwap.get(live) || []), then]);
+    window.htmx.ajax("GET", live, { target, swap });
   });
   document.addEventListener("htmx:beforeSwap", (event) => {
-    const target = event.detail.target;
-    const path = event.detail.requestConfig && String(event.detail.requestConfig.path || "");
-    if (target && target.id && /[?&]live=1/.test(path) && event.detail.shouldSwap && event.detail.swapOverride !== "none") {
-      liveSwaps.set(target.id, snapshot(target));
+    const { target, xhr, requestConfig } = event.detail;
+    const path = requestConfig && String(requestConfig.path || "");
+    if (target && xhr && /[?&]live=1/.test(path) && event.detail.shouldSwap) snapshots.set(xhr, snapshot(target));
+  });
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const { xhr, requestConfig } = event.detail;
+    if (xhr && snapshots.has(xhr)) {
+      const saved = snapshots.get(xhr);
+      snapshots.delete(xhr);
+      restore(saved);
+    }
+    const path = requestConfig && String(requestConfig.path || "");
+    const callbacks = afterSwap.get(path);
+    if (callbacks) {
+      afterSwap.delete(path);
+      callbacks.forEach((callback) => callback());
     }
   });
 
