@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/setlang/", language, name="set_language"),
     path("accounts/", include("apps.accounts.urls")),
     path("", include("apps.students.urls")),
+    path("", include("apps.audit.urls")),
     path("", include("apps.ieps.urls")),
     path("", include("apps.discussions.urls")),
     path("", include("apps.notifications.urls")),

@@ -29,3 +29,25 @@ class FormRefusal:
             return False
         self.error = exc
         return True
+
+
+def form_done(request, url: str, message: str):
+    """After a page form's write: the message, then the page at `url`. A plain post is redirected;
+    an HTMX post is told to load that page (HX-Redirect), so every part of it shows the change."""
+    from urllib.parse import urlsplit
+
+    from django.contrib import messages
+    from django.http import HttpResponse
+    from django.shortcuts import redirect
+
+    messages.success(request, message)
+    htmx = getattr(request, "htmx", None)
+    if htmx:
+        # HTMX sets location.href: a URL that differs from the page only by its #fragment would
+        # scroll, not load, and the page would not show the change. Same page: load it afresh.
+        path, _hash, _fragment = url.partition("#")
+        current = urlsplit(htmx.current_url or "")
+        response = HttpResponse()
+        response["HX-Redirect"] = path if current.path == urlsplit(path).path else url
+        return response
+    return redirect(url)

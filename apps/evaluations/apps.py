@@ -9,6 +9,9 @@ class EvaluationsConfig(AppConfig):
         # ieps sits below evaluations and never imports it: it is told what to check instead.
         from apps.ieps.services import register_activation_check
 
+        from .panels import register
         from .services import unconsidered_evaluation_reason
 
         register_activation_check(unconsidered_evaluation_reason)
+        # ... and what its IEP page shows.
+        register()

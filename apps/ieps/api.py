@@ -58,10 +58,28 @@ class StudentIEPsApi(APIView):
 
 
 class IEPDetailApi(APIView):
+    throttle_classes = [WriteThrottle]
+
+    class IEPDatesIn(serializers.Serializer):
+        meeting_at = serializers.DateField(required=False)
+        last_evaluated_on = serializers.DateField(required=False, allow_null=True)
+
     @extend_schema(responses=IEPOut)
     def get(self, request, iep_id):
         iep = iep_get_for(request.user, iep_id)
         access_record(actor=request.user, student=iep.student, obj=iep)
+        return Response(IEPOut(iep).data)
+
+    @extend_schema(request=IEPDatesIn, responses=IEPOut)
+    def patch(self, request, iep_id):
+        """A draft's dates (case manager, district admin); the due dates follow from them."""
+        iep = iep_get_for(request.user, iep_id)
+        data = self.IEPDatesIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        given = data.validated_data  # a date left out keeps its value
+        iep = services.iep_update_dates(actor=request.user, iep=iep,
+                                        meeting_at=given.get("meeting_at", iep.meeting_at),
+                                        last_evaluated_on=given.get("last_evaluated_on", iep.last_evaluated_on))
         return Response(IEPOut(iep).data)
 
 

@@ -1,4 +1,6 @@
-"""Who may write what on an IEP. Predicates take (user, student) or (user, recommendation)."""
+"""Who may write what on an IEP. Predicates take (user, student), (user, iep) or (user, recommendation),
+and the ones about an object know its state: a page hides a button with the same predicate the
+service checks."""
 import rules
 
 from apps.students.policy import (
@@ -9,10 +11,40 @@ from apps.students.policy import (
     is_team_member,
 )
 
+from .models import IEP, Recommendation
+
 may_create_iep = is_case_manager_for | is_district_admin_for
 may_change_iep_status = is_case_manager_for | is_district_admin_for
 may_add_recommendation = is_clinician_for | is_case_manager_for
 may_take_position = is_team_member & ~is_evaluator_for
+
+# The steps an IEP's status may take. Activation also comes from the parents' consent; the
+# status form offers only the steps a person takes by hand (API.md: draft → proposed → draft).
+NEXT_STATUS = {
+    IEP.Status.DRAFT: {IEP.Status.PROPOSED},
+    IEP.Status.PROPOSED: {IEP.Status.DRAFT, IEP.Status.ACTIVE},
+    IEP.Status.ACTIVE: set(),
+    IEP.Status.SUPERSEDED: set(),
+}
+HAND_STATUS_STEPS = {IEP.Status.PROPOSED, IEP.Status.DRAFT}
+
+
+def iep_status_steps_for(user, iep) -> list[str]:
+    """The statuses this person may move this IEP to by hand, in the order they are offered."""
+    if not may_change_iep_status(user, iep.student):
+        return []
+    return [s for s in (IEP.Status.PROPOSED, IEP.Status.DRAFT) if s in NEXT_STATUS[iep.status] & HAND_STATUS_STEPS]
+
+
+@rules.predicate
+def may_edit_iep_dates(user, iep):
+    """Dates are the case manager's or an administrator's to fix, while the IEP is a draft."""
+    return iep.status == IEP.Status.DRAFT and may_create_iep(user, iep.student)
+
+
+@rules.predicate
+def may_add_recommendation_to(user, iep):
+    return iep.is_editable and may_add_recommendation(user, iep.student)
 
 
 @rules.predicate
@@ -26,6 +58,38 @@ def is_case_manager_of_recommendation(user, recommendation):
 
 
 may_edit_recommendation = is_recommendation_author | is_case_manager_of_recommendation
+
+
+@rules.predicate
+def may_revise_recommendation(user, recommendation):
+    return recommendation.iep.is_editable and may_edit_recommendation(user, recommendation)
+
+
+def may_set_recommendation_status(user, recommendation, status) -> bool:
+    """The case manager records the team's decision; an author may withdraw (or re-propose) their own."""
+    if is_case_manager_of_recommendation(user, recommendation):
+        return True
+    return (is_recommendation_author(user, recommendation)
+            and status in (Recommendation.Status.WITHDRAWN, Recommendation.Status.PROPOSED))
+
+
+@rules.predicate
+def may_withdraw_recommendation(user, recommendation):
+    return (may_revise_recommendation(user, recommendation)
+            and recommendation.status != Recommendation.Status.WITHDRAWN
+            and may_set_recommendation_status(user, recommendation, Recommendation.Status.WITHDRAWN))
+
+
+@rules.predicate
+def may_decide_recommendation(user, recommendation):
+    """The team's decision (accepted or declined) is the case manager's to record."""
+    return recommendation.iep.is_editable and is_case_manager_of_recommendation(user, recommendation)
+
+
+@rules.predicate
+def may_record_position_on(user, recommendation):
+    return recommendation.iep.is_editable and may_take_position(user, recommendation.iep.student)
+
 
 rules.add_perm("ieps.add_iep", may_create_iep)
 rules.add_perm("ieps.change_iep_status", may_change_iep_status)

@@ -8,19 +8,21 @@ from django.utils.translation import gettext as _
 
 from apps.core.errors import ApplicationError, Conflict, Forbidden
 from apps.students.models import Student
-from apps.students.policy import is_case_manager_for
 from apps.students.selectors import role_for
 
 from .events import event_append
 from .models import IEP, VERSIONED_FIELDS, EvaluatorScope, Position, Recommendation, RecommendationVersion
 from .policy import (
+    NEXT_STATUS,
     may_add_recommendation,
     may_change_iep_status,
     may_create_iep,
+    may_edit_iep_dates,
     may_edit_recommendation,
+    may_set_recommendation_status,
     may_take_position,
 )
-from .representations import position_data, recommendation_data
+from .representations import IEPOut, position_data, recommendation_data
 
 
 def _add_years(day: date, years: int) -> date:
@@ -37,11 +39,7 @@ def iep_create(*, actor, student: Student, meeting_at: date, last_evaluated_on: 
     if last_evaluated_on is None:
         previous = IEP.objects.filter(student=student).exclude(last_evaluated_on=None).order_by("-meeting_at").first()
         last_evaluated_on = previous.last_evaluated_on if previous else None
-    if last_evaluated_on and last_evaluated_on > meeting_at:
-        raise ApplicationError(
-            _("The last evaluation cannot be after the meeting."),
-            fields={"last_evaluated_on": [_("Must be on or before the meeting date.")]},
-        )
+    _check_evaluation_before_meeting(meeting_at, last_evaluated_on)
     iep = IEP.objects.create(
         student=student,
         meeting_at=meeting_at,
@@ -51,6 +49,33 @@ def iep_create(*, actor, student: Student, meeting_at: date, last_evaluated_on: 
         created_by=actor,
     )
     return iep
+
+
+@transaction.atomic
+def iep_update_dates(*, actor, iep: IEP, meeting_at: date, last_evaluated_on: date | None = None) -> IEP:
+    """Fixes a draft's meeting and last evaluation dates; the due dates follow from them."""
+    if not may_create_iep(actor, iep.student):
+        raise Forbidden(_("Only the case manager or a district administrator may change an IEP's dates."))
+    iep = IEP.objects.select_for_update().select_related("student").get(id=iep.id)
+    if not may_edit_iep_dates(actor, iep):
+        raise Conflict(_("Only a draft's dates can change; this IEP is %(status)s.")
+                       % {"status": iep.get_status_display()}, code="iep_locked")
+    _check_evaluation_before_meeting(meeting_at, last_evaluated_on)
+    iep.meeting_at = meeting_at
+    iep.last_evaluated_on = last_evaluated_on
+    iep.annual_review_due = _due(meeting_at, 1, "meeting_at")
+    iep.reevaluation_due = _due(last_evaluated_on, 3, "last_evaluated_on") if last_evaluated_on else None
+    iep.save(update_fields=["meeting_at", "last_evaluated_on", "annual_review_due", "reevaluation_due"])
+    event_append(iep_id=iep.id, type="iep.updated", data=dict(IEPOut(iep).data), actor=actor)
+    return iep
+
+
+def _check_evaluation_before_meeting(meeting_at: date, last_evaluated_on: date | None) -> None:
+    if last_evaluated_on and last_evaluated_on > meeting_at:
+        raise ApplicationError(
+            _("The last evaluation cannot be after the meeting."),
+            fields={"last_evaluated_on": [_("Must be on or before the meeting date.")]},
+        )
 
 
 def _due(day: date, years: int, field: str) -> date:
@@ -71,14 +96,6 @@ def register_activation_check(check: Callable[[IEP], str | None]) -> None:
     """Called from a higher app's AppConfig.ready(); registering twice is harmless."""
     if check not in ACTIVATION_CHECKS:
         ACTIVATION_CHECKS.append(check)
-
-
-NEXT_STATUS = {
-    IEP.Status.DRAFT: {IEP.Status.PROPOSED},
-    IEP.Status.PROPOSED: {IEP.Status.DRAFT, IEP.Status.ACTIVE},
-    IEP.Status.ACTIVE: set(),
-    IEP.Status.SUPERSEDED: set(),
-}
 
 
 @transaction.atomic
@@ -150,13 +167,6 @@ def recommendation_create(*, actor, iep: IEP, kind: str, title: str, rationale: 
     return rec
 
 
-def _may_set_status(actor, rec: Recommendation, status: str) -> bool:
-    """The case manager records the team's decision; an author may withdraw (or re-propose) their own."""
-    if is_case_manager_for(actor, rec.iep.student):
-        return True
-    return rec.author_id == actor.id and status in (Recommendation.Status.WITHDRAWN, Recommendation.Status.PROPOSED)
-
-
 @transaction.atomic
 def recommendation_update(*, actor, recommendation: Recommendation, change_note: str = "", **changes) -> Recommendation:
     """A change makes a new version; earlier versions stay as they were."""
@@ -173,7 +183,7 @@ def recommendation_update(*, actor, recommendation: Recommendation, change_note:
     if "rationale" in changed and not str(changed["rationale"]).strip():
         raise ApplicationError(_("Every recommendation needs its rationale."), fields={"rationale": [_("Required.")]})
     _check_service_fields(changed.get("kind", rec.kind), changed.get("minutes_per_week", rec.minutes_per_week))
-    if "status" in changed and not _may_set_status(actor, rec, changed["status"]):
+    if "status" in changed and not may_set_recommendation_status(actor, rec, changed["status"]):
         raise Forbidden(_("Only the case manager records whether the team accepted or declined a recommendation."))
     for field, value in changed.items():
         setattr(rec, field, value)

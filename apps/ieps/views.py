@@ -8,9 +8,22 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.selectors import admin_district_ids
 from apps.audit.services import access_record
 from apps.students.models import Role
+from apps.students.policy import may_invite_member, may_view_access_log
 from apps.students.selectors import memberships_of, role_for, student_get_for, students_visible_to, team_for
 
+from .forms import CompareForm, DecisionForm, IEPDatesForm, PositionForm, RecommendationForm, RevisionForm
 from .models import VERSIONED_FIELDS, Recommendation
+from .panels import panel_scripts, panels_for, table_of_contents
+from .policy import (
+    iep_status_steps_for,
+    may_add_recommendation_to,
+    may_create_iep,
+    may_decide_recommendation,
+    may_edit_iep_dates,
+    may_record_position_on,
+    may_revise_recommendation,
+    may_withdraw_recommendation,
+)
 from .selectors import (
     iep_get_for,
     ieps_visible_to,
@@ -68,32 +81,58 @@ def home(request):
 def student_page(request, student_id):
     student = student_get_for(request.user, student_id)
     access_record(actor=request.user, student=student, obj=student)
+    return render_student_page(request, student)
+
+
+def render_student_page(request, student, *, iep_form=None, status=200):
+    user = request.user
     return render(request, "ieps/student.html", {
         "student": student,
-        "role": role_for(request.user, student),
+        "role": role_for(user, student),
         "role_labels": ROLE_LABELS,
         "team": team_for(student),
-        "ieps": ieps_visible_to(request.user).filter(student=student).annotate(
+        "ieps": ieps_visible_to(user).filter(student=student).annotate(
             recommendation_count=Count(
-                "recommendations", filter=Q(recommendations__in=recommendations_visible_to(request.user))
+                "recommendations", filter=Q(recommendations__in=recommendations_visible_to(user))
             )
         ).order_by("-meeting_at", "-id"),
-    })
+        "iep_form": iep_form or (IEPDatesForm(auto_id="new-iep-%s") if may_create_iep(user, student) else None),
+        "may_manage_team": may_invite_member(user, student),
+        "may_view_access_log": may_view_access_log(user, student),
+    }, status=status)
 
 
 @page
 def iep_page(request, iep_id):
     iep = iep_get_for(request.user, iep_id)
     access_record(actor=request.user, student=iep.student, obj=iep)
-    recommendations = recommendations_of(iep, request.user).prefetch_related("positions__user")
+    return render_iep_page(request, iep)
+
+
+def render_iep_page(request, iep, *, recommendation_form=None, dates_form=None, status_error="", status=200):
+    user = request.user
+    recommendations = list(recommendations_of(iep, user).prefetch_related("positions__user"))
+    shown = panels_for(request, iep)
+    if dates_form is None and may_edit_iep_dates(user, iep):
+        dates_form = IEPDatesForm(initial={"meeting_at": iep.meeting_at, "last_evaluated_on": iep.last_evaluated_on},
+                                  auto_id="dates-%s")
+    if recommendation_form is None and may_add_recommendation_to(user, iep):
+        recommendation_form = RecommendationForm(auto_id="new-rec-%s")
     return render(request, "ieps/iep.html", {
         "iep": iep,
         "student": iep.student,
-        "role": role_for(request.user, iep.student),
+        "role": role_for(user, iep.student),
         "role_labels": ROLE_LABELS,
         "disciplines": _disciplines(iep.student),
         "recommendations": recommendations,
-    })
+        "panels": shown,
+        "toc": table_of_contents(shown),
+        "panel_scripts": panel_scripts(),
+        "status_steps": iep_status_steps_for(user, iep),
+        "status_error": status_error,
+        "dates_form": dates_form,
+        "recommendation_form": recommendation_form,
+    }, status=status)
 
 
 # The order a version's fields are shown in: what it is first, then why, then the details.
@@ -124,31 +163,66 @@ def _disciplines(student):
     return {m.user_id: m.get_discipline_display() for m in team_for(student) if m.discipline}
 
 
+def _changes(before, after):
+    """What `after` changed from `before` (None: the first version, which sets everything)."""
+    return [
+        {
+            "field": field,
+            "label": FIELD_LABELS.get(field, field),
+            "before": _shown(field, getattr(before, field)) if before else "",
+            "after": _shown(field, getattr(after, field)),
+        }
+        for field in HISTORY_FIELDS
+        if before is None or getattr(before, field) != getattr(after, field)
+    ]
+
+
 def _history(versions):
     """Each version with what it changed from the one before (the first changes everything)."""
     history, previous = [], None
     for version in versions:
-        changes = [
-            {
-                "field": field,
-                "label": FIELD_LABELS.get(field, field),
-                "before": _shown(field, getattr(previous, field)) if previous else "",
-                "after": _shown(field, getattr(version, field)),
-            }
-            for field in HISTORY_FIELDS
-            if previous is None or getattr(previous, field) != getattr(version, field)
-        ]
-        history.append({"version": version, "changes": changes, "is_first": previous is None})
+        history.append({"version": version, "changes": _changes(previous, version), "is_first": previous is None})
         previous = version
     return history
+
+
+def _comparison(request, versions):
+    """Any two versions side by side, when the person asked for them (?a=1&b=3)."""
+    form = CompareForm(request.GET if "a" in request.GET else None, versions=versions, auto_id="compare-%s")
+    if len(versions) < 2:
+        return None, None
+    if not form.is_bound:
+        form = CompareForm(initial={"a": versions[0].version, "b": versions[-1].version}, versions=versions,
+                           auto_id="compare-%s")
+        return form, None
+    if not form.is_valid():
+        return form, None
+    by_number = {v.version: v for v in versions}
+    a, b = by_number[form.cleaned_data["a"]], by_number[form.cleaned_data["b"]]
+    return form, {"a": a, "b": b, "changes": _changes(a, b)}
 
 
 @page
 def recommendation_page(request, recommendation_id):
     rec = recommendation_get_for(request.user, recommendation_id)
     access_record(actor=request.user, student=rec.iep.student, obj=rec)
-    role = role_for(request.user, rec.iep.student)
+    return render_recommendation_page(request, rec)
+
+
+def render_recommendation_page(request, rec, *, revision_form=None, decision_form=None, position_form=None,
+                               withdraw_error="", status=200):
+    user = request.user
+    role = role_for(user, rec.iep.student)
     versions = list(versions_of(rec))
+    positions = list(positions_of(rec))
+    compare_form, comparison = _comparison(request, versions)
+    if revision_form is None and may_revise_recommendation(user, rec):
+        revision_form = RevisionForm.for_recommendation(rec, auto_id="revise-%s")
+    if decision_form is None and may_decide_recommendation(user, rec):
+        decision_form = DecisionForm(initial={"status": rec.status}, auto_id="decide-%s")
+    if position_form is None and may_record_position_on(user, rec):
+        mine = next((p for p in positions if p.user_id == user.id), None)
+        position_form = PositionForm.for_member(mine, auto_id="position-%s")
     return render(request, "ieps/recommendation.html", {
         "recommendation": rec,
         "iep": rec.iep,
@@ -158,9 +232,25 @@ def recommendation_page(request, recommendation_id):
         "disciplines": _disciplines(rec.iep.student),
         "versions": versions,
         "history": _history(versions),
-        "positions": positions_of(rec),
+        "compare_form": compare_form,
+        "comparison": comparison,
+        "positions": positions,
         "is_parent": role == Role.PARENT,
-    })
+        "revision_form": revision_form,
+        "decision_form": decision_form,
+        "position_form": position_form,
+        "may_withdraw": may_withdraw_recommendation(user, rec),
+        "withdraw_error": withdraw_error,
+    }, status=status)
+
+
+def _card_context(request, rec):
+    return {
+        "rec": rec,
+        "positions": positions_of(rec),
+        "role_labels": ROLE_LABELS,
+        "disciplines": _disciplines(rec.iep.student),
+    }
 
 
 @page
@@ -168,9 +258,14 @@ def recommendation_card(request, recommendation_id):
     """One recommendation as the IEP page shows it, for the live client to swap in after a change.
     The IEP page's own read is the one logged; this refresh of it is not logged again."""
     rec = recommendation_get_for(request.user, recommendation_id)
-    return render(request, "ieps/_rec_body.html", {
-        "rec": rec,
-        "positions": positions_of(rec),
-        "role_labels": ROLE_LABELS,
-        "disciplines": _disciplines(rec.iep.student),
-    })
+    return render(request, "ieps/_rec_body.html", _card_context(request, rec))
+
+
+@page
+def recommendation_item(request, recommendation_id):
+    """A new recommendation's whole list item (its card and the panels higher apps put in it), for
+    the live client to add to an open IEP page. Not logged again, like the card."""
+    rec = recommendation_get_for(request.user, recommendation_id)
+    context = _card_context(request, rec)
+    context.update({"iep": rec.iep, "panels": panels_for(request, rec.iep)})
+    return render(request, "ieps/_rec_item.html", context)

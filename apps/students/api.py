@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -5,10 +6,20 @@ from rest_framework.views import APIView
 
 from apps.accounts.selectors import admin_district_ids
 from apps.core.api import WriteThrottle, paginate
+from apps.core.errors import Forbidden
 
 from .models import Discipline, Role, Student
-from .selectors import memberships_of, student_get_for, students_visible_to, team_for
-from .services import invitation_create
+from .policy import may_manage_invitations
+from .selectors import (
+    invitation_get_for,
+    invitations_pending_for,
+    member_get_for,
+    memberships_of,
+    student_get_for,
+    students_visible_to,
+    team_for,
+)
+from .services import invitation_cancel, invitation_create, invitation_resend, membership_remove
 
 
 class MeApi(APIView):
@@ -54,6 +65,16 @@ class TeamMemberOut(serializers.Serializer):
     discipline = serializers.CharField()
 
 
+class InvitationOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    student = serializers.IntegerField(source="student_id")
+    email = serializers.EmailField()
+    role = serializers.CharField()
+    discipline = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+
+
 class TeamApi(APIView):
     throttle_classes = [WriteThrottle]
 
@@ -61,14 +82,6 @@ class TeamApi(APIView):
         email = serializers.EmailField(max_length=254)
         role = serializers.ChoiceField(choices=[Role.PARENT, Role.CASE_MANAGER, Role.CLINICIAN])
         discipline = serializers.ChoiceField(choices=Discipline.choices, required=False, allow_blank=True)
-
-    class InvitationOut(serializers.Serializer):
-        id = serializers.IntegerField()
-        student = serializers.IntegerField(source="student_id")
-        email = serializers.EmailField()
-        role = serializers.CharField()
-        discipline = serializers.CharField()
-        expires_at = serializers.DateTimeField()
 
     @extend_schema(responses=TeamMemberOut(many=True))
     def get(self, request, student_id):
@@ -81,4 +94,44 @@ class TeamApi(APIView):
         data = self.InviteIn(data=request.data)
         data.is_valid(raise_exception=True)
         invitation, _token = invitation_create(actor=request.user, student=student, **data.validated_data)
-        return Response(self.InvitationOut(invitation).data, status=201)
+        return Response(InvitationOut(invitation).data, status=201)
+
+
+class TeamMemberApi(APIView):
+    """DELETE takes a member off the team (case manager, district admin; not oneself, never the last parent)."""
+    throttle_classes = [WriteThrottle]
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, student_id, user_id):
+        student = student_get_for(request.user, student_id)
+        membership = member_get_for(request.user, student, user_id)
+        membership_remove(actor=request.user, student=student, user=membership.user)
+        return Response(status=204)
+
+
+class InvitationListApi(APIView):
+    @extend_schema(responses=InvitationOut(many=True))
+    def get(self, request, student_id):
+        student = student_get_for(request.user, student_id)
+        if not may_manage_invitations(request.user, student):
+            raise Forbidden(_("Only the case manager or a district administrator may see pending invitations."))
+        return paginate(self, request, invitations_pending_for(request.user, student), InvitationOut)
+
+
+class InvitationResendApi(APIView):
+    throttle_classes = [WriteThrottle]
+
+    @extend_schema(request=None, responses=InvitationOut)
+    def post(self, request, invitation_id):
+        invitation, _token = invitation_resend(actor=request.user,
+                                               invitation=invitation_get_for(request.user, invitation_id))
+        return Response(InvitationOut(invitation).data)
+
+
+class InvitationCancelApi(APIView):
+    throttle_classes = [WriteThrottle]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request, invitation_id):
+        invitation_cancel(actor=request.user, invitation=invitation_get_for(request.user, invitation_id))
+        return Response(status=204)

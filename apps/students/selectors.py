@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 from apps.accounts.selectors import admin_district_ids
 from apps.core.errors import NotFound
 
-from .models import Membership, Role, Student, active_membership_q
+from .models import Invitation, Membership, Role, Student, active_membership_q
 
 
 def students_visible_to(user) -> QuerySet[Student]:
@@ -78,3 +78,32 @@ def role_summary_for(user) -> str:
 
 def memberships_of(user) -> QuerySet[Membership]:
     return Membership.objects.filter(active_membership_q(), user=user).select_related("student")
+
+
+def invitations_pending_for(user, student) -> QuerySet:
+    """Invitations nobody has answered yet, newest first, for those who manage the team (others: none)."""
+    from .policy import may_manage_invitations
+
+    if not may_manage_invitations(user, student):
+        return Invitation.objects.none()
+    return Invitation.objects.filter(student=student, accepted_at__isnull=True).select_related("invited_by").order_by(
+        "-created_at", "-id")
+
+
+def invitation_get_for(user, invitation_id):
+    """A pending invitation of a team this person manages; 404 for anyone else (they never see the list)."""
+    from .policy import may_manage_invitations
+
+    invitation = Invitation.objects.select_related("student").filter(id=invitation_id).first()
+    if invitation is None or not may_see_student(user, invitation.student) or not may_manage_invitations(
+            user, invitation.student):
+        raise NotFound()
+    return invitation
+
+
+def member_get_for(user, student, user_id) -> Membership:
+    """A member of a team the person may see (404 otherwise)."""
+    membership = team_for(student).filter(user_id=user_id).first()
+    if membership is None:
+        raise NotFound()
+    return membership

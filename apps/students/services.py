@@ -15,7 +15,7 @@ from apps.core.live import end_sockets_of
 from apps.notifications.tasks import send_email
 
 from .models import Invitation, Membership, Role, Student
-from .policy import may_invite_member
+from .policy import may_invite_member, may_manage_invitations, removal_refusal
 
 
 def _hash(token: str) -> str:
@@ -44,14 +44,47 @@ def invitation_create(*, actor, student: Student, email: str, role: str, discipl
         invited_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
+    _send_invitation(invitation, token, actor)
+    return invitation, token
+
+
+def _send_invitation(invitation: Invitation, token: str, actor) -> None:
     link = settings.SITE_URL.rstrip("/") + reverse("students:invitation_accept", args=[token])
     send_email.delay_on_commit(
-        _("You are invited to %(name)s's IEP team") % {"name": student.first_name},
+        _("You are invited to %(name)s's IEP team") % {"name": invitation.student.first_name},
         _("%(who)s invited you to join the IEP team. Open this link within %(days)s days: %(link)s")
         % {"who": actor.full_name, "days": settings.INVITATION_VALID_DAYS, "link": link},
-        [email],
+        [invitation.email],
     )
+
+
+def _pending_invitation(actor, invitation: Invitation) -> Invitation:
+    """The invitation, locked, if the person may manage it and it is still waiting for an answer."""
+    if not may_manage_invitations(actor, invitation.student):
+        raise Forbidden(_("Only the case manager or a district administrator may manage invitations."))
+    invitation = Invitation.objects.select_for_update().select_related("student").get(id=invitation.id)
+    if invitation.accepted_at is not None:
+        raise Conflict(_("This invitation was already accepted."), code="invitation_accepted")
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, actor, invitation: Invitation) -> tuple[Invitation, str]:
+    """Sends a fresh link (valid again for the full period); the link sent before stops working."""
+    invitation = _pending_invitation(actor, invitation)
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = _hash(token)
+    invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+    invitation.save(update_fields=["token_hash", "expires_at"])
+    _send_invitation(invitation, token, actor)
     return invitation, token
+
+
+@transaction.atomic
+def invitation_cancel(*, actor, invitation: Invitation) -> None:
+    """Withdraws an invitation nobody answered; its link stops working."""
+    invitation = _pending_invitation(actor, invitation)
+    invitation.delete()
 
 
 def invitation_for_token(token: str) -> Invitation | None:
@@ -102,3 +135,21 @@ def membership_revoke(*, student: Student, user: User) -> None:
     """Takes a person off the team; their open sockets on this child's IEPs close."""
     Membership.objects.filter(student=student, user=user).delete()
     transaction.on_commit(lambda: end_sockets_of(user.id, reason="membership_revoked", student_id=student.id))
+
+
+@transaction.atomic
+def membership_remove(*, actor, student: Student, user: User) -> None:
+    """The case manager or an administrator takes someone off the team (never themselves, never
+    the last parent; an evaluator leaves when the engagement ends)."""
+    if not may_manage_invitations(actor, student):
+        raise Forbidden(_("Only the case manager or a district administrator may remove team members."))
+    # Locks the team's rows, so two removals at once cannot both leave the child without a parent.
+    team = list(Membership.objects.select_for_update().filter(student=student).order_by("id"))
+    membership = next((m for m in team if m.user_id == user.id), None)
+    if membership is None:
+        raise ApplicationError(_("That person is not on this team."), code="not_member",
+                               fields={"user": [_("Not on this team.")]})
+    refusal = removal_refusal(actor, membership, team)
+    if refusal:
+        raise Conflict(refusal[1], code=refusal[0])
+    membership_revoke(student=student, user=user)

@@ -185,6 +185,7 @@ def open_as(browser, asgi_server, transactional_demo, request):
         context = browser.new_context(viewport={"width": width, "height": 900}, base_url=asgi_server)
         context.set_default_timeout(10_000)
         context.add_init_script(COUNT_REQUESTS)
+        context.add_init_script(WATCH_LIVE)
         contexts.append((persona, context))
         tab = context.new_page()
         tab.goto("/accounts/login/")
@@ -210,6 +211,46 @@ COUNT_REQUESTS = """
 window.__requestsInFlight = 0;
 document.addEventListener("htmx:beforeSend", () => { window.__requestsInFlight += 1; });
 document.addEventListener("htmx:afterRequest", () => { window.__requestsInFlight -= 1; });
+"""
+
+
+# What the tests read of the live channel, watched from outside it (the product's JavaScript ships
+# no test hook): the sockets the page opens, the frames it sends and gets, the events it hands on
+# ("iep:event"), the states #live-status goes through, and the sequence number the page holds.
+WATCH_LIVE = """
+(() => {
+  const Native = window.WebSocket;
+  const live = window.__live = { sockets: [], connects: 0, resyncs: 0, applied: 0, states: [] };
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      live.sockets.push(this);
+      this.addEventListener("message", (m) => { try { if (JSON.parse(m.data).type === "hello") live.connects += 1; } catch {} });
+    }
+    send(data) {
+      try { if (JSON.parse(data).type === "resync") live.resyncs += 1; } catch {}
+      return super.send(data);
+    }
+  };
+  Object.defineProperty(live, "socket", { get() {
+    const last = live.sockets[live.sockets.length - 1];
+    return last && last.readyState <= Native.OPEN ? last : null;
+  } });
+  Object.defineProperty(live, "lastSeq", { get() {
+    const root = document.querySelector("[data-live-iep]");
+    return root ? Number(root.dataset.lastSeq) : null;
+  } });
+  // A frame as if the server had sent it on the open socket.
+  live.feed = (frame) => live.socket.dispatchEvent(new MessageEvent("message", { data: JSON.stringify(frame) }));
+  document.addEventListener("iep:event", () => { live.applied += 1; });
+  document.addEventListener("DOMContentLoaded", () => {
+    const status = document.getElementById("live-status");
+    if (!status) return;
+    new MutationObserver(() => {
+      if (live.states[live.states.length - 1] !== status.dataset.state) live.states.push(status.dataset.state);
+    }).observe(status, { attributes: true, attributeFilter: ["data-state"] });
+  });
+})();
 """
 
 

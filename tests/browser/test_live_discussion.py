@@ -125,18 +125,18 @@ def test_after_the_socket_drops_the_page_reconnects_and_catches_up(transactional
     rec = demo.maya_recs[0]
     parent = open_iep(open_as("parent.maya"), demo.maya_iep)
     open_discussion(parent, rec)
-    seq_before = parent.evaluate("window.__iepLive.lastSeq")
-    resyncs_before = parent.evaluate("window.__iepLive.resyncs")
+    seq_before = parent.evaluate("window.__live.lastSeq")
+    resyncs_before = parent.evaluate("window.__live.resyncs")
 
-    parent.evaluate("window.__iepLive.socket.close()")
+    parent.evaluate("window.__live.socket.close()")
     # Written while the parent's socket is down, straight to the database from this process: no
     # live message can reach that page; only the resync after reconnecting can bring it.
     services.comment_create(actor=demo.ot, thread=thread_of(rec), body="Posted while you were away.")
 
     expect(parent.locator(f"#thread-{rec.id}")).to_contain_text("Posted while you were away.",
                                                                 timeout=LIVE_WAIT_MS)
-    live = parent.evaluate("({connects: __iepLive.connects, resyncs: __iepLive.resyncs,"
-                           " lastSeq: __iepLive.lastSeq, states: __iepLive.states})")
+    live = parent.evaluate("({connects: __live.connects, resyncs: __live.resyncs,"
+                           " lastSeq: __live.lastSeq, states: __live.states})")
     assert live["connects"] == 2
     assert live["resyncs"] > resyncs_before
     assert live["lastSeq"] == seq_before + 1
@@ -156,23 +156,23 @@ def test_a_gap_in_the_sequence_is_filled_from_the_event_log_and_duplicates_are_i
     rec = demo.maya_recs[0]
     parent = open_iep(open_as("parent.maya"), demo.maya_iep)
     open_discussion(parent, rec)
-    start = parent.evaluate("window.__iepLive.lastSeq")
+    start = parent.evaluate("window.__live.lastSeq")
     # Two comments straight to the database: no live message reaches the page for either...
     services.comment_create(actor=demo.ot, thread=thread_of(rec), body="The first of two.")
     services.comment_create(actor=demo.slp, thread=thread_of(rec), body="The second of two.")
     second = Event.objects.get(iep=demo.maya_iep, seq=start + 2)
     frame = json.dumps(second.as_message(), cls=DjangoJSONEncoder)
-    resyncs = parent.evaluate("window.__iepLive.resyncs")
+    resyncs = parent.evaluate("window.__live.resyncs")
     # ...then only the second arrives: the page holds it, asks for what it missed, applies both in order.
-    parent.evaluate(f"window.__iepLive.feed({frame})")
+    parent.evaluate(f"window.__live.feed({frame})")
     thread = parent.locator(f"#thread-{rec.id}")
     expect(thread).to_contain_text("The second of two.", timeout=LIVE_WAIT_MS)
     expect(thread).to_contain_text("The first of two.")
-    assert parent.evaluate("window.__iepLive.resyncs") == resyncs + 1
-    assert parent.evaluate("window.__iepLive.lastSeq") == start + 2
-    applied = parent.evaluate("window.__iepLive.applied")
-    parent.evaluate(f"window.__iepLive.feed({frame})")  # the same event again changes nothing
-    assert parent.evaluate("window.__iepLive.applied") == applied
+    assert parent.evaluate("window.__live.resyncs") == resyncs + 1
+    assert parent.evaluate("window.__live.lastSeq") == start + 2
+    applied = parent.evaluate("window.__live.applied")
+    parent.evaluate(f"window.__live.feed({frame})")  # the same event again changes nothing
+    assert parent.evaluate("window.__live.applied") == applied
 
 
 def test_signing_out_elsewhere_stops_live_updates_with_a_clear_message(transactional_demo, open_as):
@@ -189,5 +189,5 @@ def test_signing_out_elsewhere_stops_live_updates_with_a_clear_message(transacti
     expect(parent.locator("#live-status")).to_have_attribute("data-state", "stopped")
     assert_accessible(parent, "signed out elsewhere")
     parent.wait_for_timeout(2500)  # longer than the first reconnect delay: none is attempted
-    assert parent.evaluate("__iepLive.connects") == 1
-    assert parent.evaluate("__iepLive.socket") is None
+    assert parent.evaluate("__live.connects") == 1
+    assert parent.evaluate("__live.socket") is None

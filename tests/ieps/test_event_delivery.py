@@ -68,6 +68,11 @@ async def cause_iep_status_changed(d):
     return await call(d.casemanager, "post", f"/api/v1/ieps/{d.maya_iep.id}/status/", {"status": "active"})
 
 
+async def cause_iep_updated(d):
+    await call(d.casemanager, "post", f"/api/v1/ieps/{d.maya_iep.id}/status/", {"status": "draft"})
+    return await call(d.casemanager, "patch", f"/api/v1/ieps/{d.maya_iep.id}/", {"meeting_at": "2026-10-20"})
+
+
 CASES = {
     "comment.created": cause_comment_created,
     "comment.edited": cause_comment_edited,
@@ -78,6 +83,7 @@ CASES = {
     "recommendation.created": cause_recommendation_created,
     "position.updated": cause_position_updated,
     "iep.status_changed": cause_iep_status_changed,
+    "iep.updated": cause_iep_updated,
 }
 
 

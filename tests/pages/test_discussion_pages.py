@@ -111,7 +111,9 @@ def test_the_iep_page_lazy_loads_each_thread_and_links_to_it_for_browsers_withou
         assert f'href="/recommendations/{rec.id}/discussion/"' in html
     assert f'data-iep-id="{demo.maya_iep.id}"' in html
     assert f'data-last-seq="{demo.maya_iep.last_event_seq}"' in html
-    assert re.search(r'<script type="module" src="/static/js/live\.js"', html)
+    # The channel, and this app's listener that the IEP page loads through the panel registry.
+    assert re.search(r'<script type="module" src="/static/js/live/channel\.js"', html)
+    assert re.search(r'<script type="module" src="/static/js/discussions/live\.js"', html)
     assert 'aria-live="polite"' in html
 
 

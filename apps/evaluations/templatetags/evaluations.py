@@ -1,11 +1,8 @@
-"""Template helpers for pages outside this app: the header's evaluation links and the IEP page's
-"Request an independent evaluation" link, each decided by the same selectors and policy as the
-evaluation pages themselves."""
+"""Template helpers for pages outside this app: the header's evaluation links, decided by the same
+selectors as the evaluation pages themselves. (The IEP page's section is a panel: panels.py.)"""
 from django import template
 
 from apps.accounts.selectors import admin_district_ids
-
-from ..policy import may_request_for_student
 
 register = template.Library()
 
@@ -19,10 +16,3 @@ def evaluation_nav(context):
     if user is None or not user.is_authenticated:
         return {"queue": False, "mine": False}
     return {"queue": bool(admin_district_ids(user)), "mine": user.evaluator_organization_id is not None}
-
-
-@register.simple_tag(takes_context=True)
-def may_request_evaluation(context, student):
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    return bool(user and user.is_authenticated and may_request_for_student(user, student))

@@ -1,6 +1,12 @@
+"""The page header's context. It lives in iepteam/, which wires the apps together, because it
+reads two domain apps (students for the role, notifications for the bell) and apps.core knows no
+domain (DESIGN.md, "Layers")."""
 import functools
 
 from django.utils.functional import SimpleLazyObject
+
+from apps.notifications.selectors import unread_notification_count
+from apps.students.selectors import role_summary_for
 
 
 def person(request):
@@ -13,15 +19,11 @@ def person(request):
         return {}
 
     def role_summary():
-        from apps.students.selectors import role_summary_for
-
         return role_summary_for(user)
 
     @functools.cache
     def unread():
         # A callable: the template calls it, and gets a real int to count and compare.
-        from apps.notifications.selectors import unread_notification_count
-
         return unread_notification_count(user)
 
     return {"person_role": SimpleLazyObject(role_summary), "unread_notifications": unread}
