@@ -2,14 +2,14 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from apps.core.views import not_found
+from apps.core.views import api_not_found
 
 urlpatterns = [
     path("api/v1/", include((("iepteam.api_urls"), "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     # Any other /api/ path answers in the contract's JSON error shape, in DEBUG too.
-    re_path(r"^api/", not_found),
+    re_path(r"^api/", api_not_found),
     path("django-admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("apps.accounts.urls")),
