@@ -233,6 +233,9 @@ WEBSOCKET_ACCESS_CHECK_SECONDS = 300
 EVALUATION_DECISION_DAYS = int(os.environ.get("EVALUATION_DECISION_DAYS", "14"))
 # The report due date when the approval gives none.
 EVALUATION_REPORT_DAYS = int(os.environ.get("EVALUATION_REPORT_DAYS", "60"))
+# The latest report due date an approval may set, in days from today: later is a typo (a date in
+# year 9999 was once accepted here and broke the evaluator's access arithmetic at attestation).
+EVALUATION_REPORT_MAX_DAYS = int(os.environ.get("EVALUATION_REPORT_MAX_DAYS", "365"))
 # The evaluator's access to the case lasts until the report due date plus this many days, unless
 # the engagement closes or is revoked first.
 EVALUATION_ACCESS_GRACE_DAYS = 30

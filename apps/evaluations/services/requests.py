@@ -105,6 +105,11 @@ def evaluation_request_decide(*, actor, request: EvaluationRequest, decision: st
         if report_due <= timezone.localdate():
             raise ApplicationError(_("The report due date must be in the future."),
                                    fields={"report_due": [_("Choose a later date.")]})
+        latest = timezone.localdate() + timedelta(days=settings.EVALUATION_REPORT_MAX_DAYS)
+        if report_due > latest:
+            raise ApplicationError(
+                _("The report due date can be at most %(n)s days from today.") % {"n": settings.EVALUATION_REPORT_MAX_DAYS},
+                fields={"report_due": [_("Choose a date on or before %(day)s.") % {"day": latest.isoformat()}]})
         mine = set(DisputedRecommendation.objects.filter(request=request).values_list("recommendation_id", flat=True))
         funded = (EvaluationRequest.objects.filter(funded_q(), disputed__recommendation_id__in=mine)
                   .exclude(id=request.id).distinct().first())
