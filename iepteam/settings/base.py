@@ -84,6 +84,17 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded default serves web requests and the Celery worker from one file at once. WAL:
+    # readers never wait for the writer. IMMEDIATE: a transaction takes the write lock when it
+    # begins, so two never both read and then both ask to write (a deadlock SQLite resolves by
+    # failing one at once, whatever the timeout: the "database is locked" 500). The busy timeout:
+    # a writer waits this long for the one before it.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE",
+        "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
