@@ -279,3 +279,24 @@ def test_a_page_past_64_bits_is_a_400_and_a_page_past_the_end_still_a_404(api_as
     assert "page_size" in assert_error(api_as("ot").get(f"/api/v1/students/?page_size={BIG}"), 400)["fields"]
     assert_error(api_as("ot").get("/api/v1/students/?page=9"), 404)
     assert api_as("ot").get("/api/v1/students/?page_size=1000").json()["count"] >= 1
+
+
+# The live channel reads JSON frames too -------------------------------------------------------
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("frame", [
+    "[" * 60_000,  # deep (and unfinished) nesting, inside the 64 KB frame limit
+    "[" * 30_000 + "]" * 30_000,
+    f'{{"type": "resync", "after": {BIG}}}',
+])
+async def test_a_socket_frame_out_of_bounds_gets_an_error_frame_and_the_socket_stays_open(transactional_demo, frame):
+    from tests.live import connect_member
+
+    socket, _hello = await connect_member(transactional_demo.maya_iep.id, transactional_demo.ot)
+    await socket.send_to(text_data=frame)
+    answer = await socket.receive_json_from(timeout=5)
+    assert answer["type"] == "error", answer
+    await socket.send_json_to({"type": "ping"})
+    assert (await socket.receive_json_from(timeout=5))["type"] == "pong"
+    await socket.disconnect()
