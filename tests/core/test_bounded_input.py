@@ -300,3 +300,14 @@ async def test_a_socket_frame_out_of_bounds_gets_an_error_frame_and_the_socket_s
     await socket.send_json_to({"type": "ping"})
     assert (await socket.receive_json_from(timeout=5))["type"] == "pong"
     await socket.disconnect()
+
+
+def test_the_refusals_read_in_the_persons_language(api_as, demo):
+    client = api_as("parent.maya")
+    path = f"/api/v1/ieps/{demo.maya_iep.id}/evaluation-requests/"
+    error = assert_error(client.post(path, f'{{"recommendations": [{BIG}]}}', content_type="application/json",
+                                     HTTP_ACCEPT_LANGUAGE="es"), 400, "number_out_of_range")
+    assert "fuera del rango" in error["message"]
+    error = assert_error(client.post(path, DEEP, content_type="application/json", HTTP_ACCEPT_LANGUAGE="es"),
+                         400, "nesting_too_deep")
+    assert "niveles de anidamiento" in error["message"]
