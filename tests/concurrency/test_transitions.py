@@ -316,6 +316,28 @@ def test_two_identical_drafts_of_the_findings_and_two_uploads_leave_one_draft_an
     _one_event_of(case, seq, "evaluation.started")
 
 
+def test_two_identical_deletes_of_a_draft_file_delete_it_once(case, deployment):
+    evaluation = Evaluation(case).to("attested")
+    appendix = evaluation.as_("evaluator").call("post", evaluation.url + "report/", data={"kind": "appendix"},
+                                                files={"file": ("appendix.pdf", pdf("Appendix"), "application/pdf")})
+    assert appendix.status_code == 201, appendix.text
+    path = evaluation.url + f"files/{appendix.json()['id']}/"
+    # The second finds nothing left to delete: 404, as for any file that does not exist.
+    assert codes(deployment.twice("evaluator", "delete", path)) == [204, 404]
+    assert deployment.scalar("SELECT COUNT(*) FROM evaluations_reportfile WHERE request_id = %s", evaluation.id) == 0
+
+
+def test_two_amendments_at_the_same_moment_are_two_numbered_versions(case, deployment):
+    evaluation = Evaluation(case).to("submitted")
+    seq = case.seq(case.ids["leo_iep"])
+    body = {**evaluation.findings(), "note": "Corrected the minutes."}
+    same_answer(deployment.twice("evaluator", "post", evaluation.url + "amendments/", body), 201)
+    versions = deployment.rows("SELECT version FROM evaluations_findingsversion WHERE request_id = %s ORDER BY version",
+                               evaluation.id)
+    assert [v for (v,) in versions] == [1, 2, 3]
+    assert case.events_since(case.ids["leo_iep"], seq) == ["evaluation.amended"] * 2
+
+
 def test_two_identical_submits_submit_once(case, deployment):
     evaluation = Evaluation(case).to("drafted")
     seq = case.seq(case.ids["leo_iep"])

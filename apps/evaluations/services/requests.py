@@ -44,6 +44,8 @@ def evaluation_request_create(*, actor, iep: IEP, recommendation_ids: list[int],
     student = iep.student
     if not may_request_for_student(actor, student):
         raise Forbidden(_("Only the child's parents or case manager may ask for an independent evaluation."))
+    # The IEP's status as it is now, held until commit: not superseded by an activation meanwhile.
+    iep.status = IEP.objects.select_for_update().values_list("status", flat=True).get(id=iep.id)
     if iep.status == IEP.Status.SUPERSEDED:
         raise Conflict(_("This IEP was superseded; ask about the current one."), code="iep_superseded")
     wanted = list(dict.fromkeys(recommendation_ids))
