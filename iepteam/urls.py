@@ -4,14 +4,14 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.accounts.views import language
-from apps.core.views import not_found
+from apps.core.views import api_not_found
 
 urlpatterns = [
     path("api/v1/", include((("iepteam.api_urls"), "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     # Any other /api/ path answers in the contract's JSON error shape, in DEBUG too.
-    re_path(r"^api/", not_found),
+    re_path(r"^api/", api_not_found),
     path(settings.ADMIN_URL_PATH, admin.site.urls),
     # The footer's language form: Django's set_language that also saves the choice on the person.
     path("i18n/setlang/", language, name="set_language"),

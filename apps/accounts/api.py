@@ -9,6 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.api import InputSerializer
 from apps.core.errors import ApplicationError
 from apps.core.security import security_event
 
@@ -23,7 +24,7 @@ class TokenApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [TokenThrottle]
 
-    class TokenIn(serializers.Serializer):
+    class TokenIn(InputSerializer):
         email = serializers.EmailField(max_length=254)
         password = serializers.CharField(max_length=256, trim_whitespace=False)
         name = serializers.CharField(max_length=100, required=False, allow_blank=True,

@@ -3,6 +3,8 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 from rest_framework.throttling import UserRateThrottle
 
+from .bounds import InputSerializer, query_params  # noqa: F401 - the API modules' one import
+
 
 class WriteThrottle(UserRateThrottle):
     """Writes per person; reads are not throttled."""

@@ -117,7 +117,8 @@ def api_exception_handler(exc, context):
         detail = exc.detail if isinstance(exc.detail, str) else _flatten_fields(exc.detail)
         message = detail if isinstance(detail, str) else str(exc.default_detail)
         fields = {} if isinstance(detail, str) else detail
-        if isinstance(exc, exceptions.ParseError):
+        # A bound's refusal (apps.core.bounds) keeps its own code; any other unreadable body is one.
+        if isinstance(exc, exceptions.ParseError) and code == exceptions.ParseError.default_code:
             code, message = "malformed_request", _("The request body could not be read: %(e)s") % {"e": exc.detail}
         return Response(error_body(code, message, fields), status=exc.status_code, headers=headers)
     return None

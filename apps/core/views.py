@@ -3,6 +3,7 @@ language (LocaleMiddleware and PreferredLanguage ran before any of these)."""
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from .errors import error_body
 
@@ -15,6 +16,14 @@ def not_found(request, exception=None):
     if _is_api(request):
         return JsonResponse(error_body("not_found", _("Not found.")), status=404)
     return render(request, "errors/404.html", status=404)
+
+
+@csrf_exempt
+def api_not_found(request, *args, **kwargs):
+    """Any /api/ path no endpoint has, whatever the method. Exempt from CSRF: a token client's POST
+    to a mistyped path learns it does not exist, rather than getting the HTML CSRF failure page
+    (nothing is changed here, so there is nothing to forge)."""
+    return JsonResponse(error_body("not_found", _("Not found.")), status=404)
 
 
 def permission_denied(request, exception=None):

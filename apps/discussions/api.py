@@ -3,7 +3,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.api import WriteThrottle, paginate
+from apps.core.api import InputSerializer, WriteThrottle, paginate
 from apps.ieps.selectors import iep_get_for, recommendation_get_for
 
 from . import services
@@ -11,14 +11,14 @@ from .representations import CommentOut
 from .selectors import comment_get_for, comments_of, thread_of, unread_counts_for
 
 
-class CommentIn(serializers.Serializer):
+class CommentIn(InputSerializer):
     # The service trims and re-checks the length; the limit here answers oversized input early.
     body = serializers.CharField(max_length=services.BODY_MAX, trim_whitespace=True)
     parent = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     mentions = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=50)
 
 
-class CommentEditIn(serializers.Serializer):
+class CommentEditIn(InputSerializer):
     body = serializers.CharField(max_length=services.BODY_MAX, trim_whitespace=True)
 
 

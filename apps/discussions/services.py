@@ -53,6 +53,9 @@ def comment_create(*, actor, thread: Thread, body: str, parent_id: int | None = 
         raise Forbidden(_("You may read this discussion but not post in it."))
     body = _clean_body(body)
     thread = _saved(thread)
+    # Its status as it is now, held until commit: a comment and a resolve of the same thread
+    # run one after the other, so no comment lands in a thread resolved meanwhile.
+    thread.status = Thread.objects.select_for_update().values_list("status", flat=True).get(id=thread.id)
     if thread.status == Thread.Status.RESOLVED:
         raise Conflict(_("This discussion is resolved. Reopen it to continue."), code="thread_resolved")
     parent = None

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.audit.services import access_record
-from apps.core.api import TextField, WriteThrottle, paginate
+from apps.core.api import InputSerializer, TextField, WriteThrottle, paginate, query_params
 from apps.core.errors import Forbidden, NotFound
 from apps.core.request_body import LargeBody
 from apps.discussions.representations import CommentOut
@@ -57,14 +57,14 @@ def _case_visible(request, evaluation):
 
 # Requests -----------------------------------------------------------------------------------
 
-class EvaluationRequestIn(serializers.Serializer):
+class EvaluationRequestIn(InputSerializer):
     recommendations = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1,
                                             max_length=100)
     areas = serializers.ListField(child=TextField(max_length=100), required=False, max_length=20, default=list)
     reason = TextField(max_length=TEXT_LIMIT, required=False, allow_blank=True, default="")
 
 
-class EvaluationListQueryIn(serializers.Serializer):
+class EvaluationListQueryIn(InputSerializer):
     iep = serializers.IntegerField(required=False, min_value=1)
     status = serializers.ChoiceField(choices=EvaluationRequest.Status.choices, required=False)
 
@@ -94,13 +94,12 @@ class EvaluationRequestListApi(APIView):
     @extend_schema(parameters=[OpenApiParameter("iep", int), OpenApiParameter("status", str)],
                    responses=EvaluationRequestOut(many=True))
     def get(self, request):
-        query = EvaluationListQueryIn(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = query_params(request, EvaluationListQueryIn)
         rows = evaluation_requests_visible_to(request.user)
-        if "iep" in query.validated_data:
-            rows = rows.filter(iep_id=query.validated_data["iep"])
-        if "status" in query.validated_data:
-            rows = rows.filter(status=query.validated_data["status"])
+        if "iep" in query:
+            rows = rows.filter(iep_id=query["iep"])
+        if "status" in query:
+            rows = rows.filter(status=query["status"])
         return paginate(self, request, rows, EvaluationRequestAnyOut, context={"viewer": request.user})
 
 
@@ -117,7 +116,7 @@ class EvaluationRequestDetailApi(APIView):
 class EvaluationDecisionApi(APIView):
     throttle_classes = [WriteThrottle]
 
-    class EvaluationDecisionIn(serializers.Serializer):
+    class EvaluationDecisionIn(InputSerializer):
         decision = serializers.ChoiceField(choices=EvaluationRequest.Decision.choices)
         note = TextField(max_length=TEXT_LIMIT, required=False, allow_blank=True, default="")
         cost_cap = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, allow_null=True,
@@ -156,7 +155,7 @@ class EvaluationEligibleEvaluatorsApi(APIView):
 class EvaluationAssignApi(APIView):
     throttle_classes = [WriteThrottle]
 
-    class EvaluationAssignIn(serializers.Serializer):
+    class EvaluationAssignIn(InputSerializer):
         evaluator = serializers.IntegerField(min_value=1)
 
     @extend_schema(request=EvaluationAssignIn, responses=EvaluationRequestOut)
@@ -172,7 +171,7 @@ class EvaluationAssignApi(APIView):
 class EvaluationAttestationApi(APIView):
     throttle_classes = [WriteThrottle]
 
-    class EvaluationAttestationIn(serializers.Serializer):
+    class EvaluationAttestationIn(InputSerializer):
         independent_of_district = serializers.BooleanField()
         independent_of_family = serializers.BooleanField()
         statement = TextField(max_length=TEXT_LIMIT, allow_blank=True)
@@ -220,7 +219,7 @@ class EvaluationReportApi(_DownloadMixin, APIView):
     # The only API body larger than REQUEST_BODY_MAX_BYTES, and only for the engaged evaluator.
     large_body = LargeBody(max_bytes=upload_body_max_bytes, may=may_upload_to)
 
-    class EvaluationFileIn(serializers.Serializer):
+    class EvaluationFileIn(InputSerializer):
         file = serializers.FileField(allow_empty_file=True, use_url=False)
         kind = serializers.ChoiceField(choices=ReportFile.Kind.choices, required=False,
                                        default=ReportFile.Kind.REPORT)
@@ -276,14 +275,14 @@ class EvaluationFileDetailApi(_DownloadMixin, APIView):
 
 # Findings -----------------------------------------------------------------------------------
 
-class EvaluationFindingIn(serializers.Serializer):
+class EvaluationFindingIn(InputSerializer):
     recommendation = serializers.IntegerField(min_value=1)
     opinion = serializers.ChoiceField(choices=Finding.Opinion.choices)
     minutes_per_week = serializers.IntegerField(min_value=0, max_value=3000, required=False, allow_null=True)
     rationale = TextField(max_length=TEXT_LIMIT, allow_blank=True)
 
 
-class EvaluationFindingsIn(serializers.Serializer):
+class EvaluationFindingsIn(InputSerializer):
     summary = TextField(max_length=TEXT_LIMIT, allow_blank=True)
     findings = EvaluationFindingIn(many=True, max_length=100)
 
@@ -307,16 +306,18 @@ class EvaluationFindingsApi(APIView):
 
     throttle_classes = [WriteThrottle]
 
+    class FindingsQueryIn(InputSerializer):
+        version = serializers.IntegerField(required=False, min_value=1)
+
     @extend_schema(parameters=[OpenApiParameter("version", int)], responses=EvaluationFindingsOut)
     def get(self, request, request_id):
         evaluation = evaluation_request_get_for(request.user, request_id)
         _case_visible(request, evaluation)
-        wanted = request.query_params.get("version")
+        wanted = query_params(request, self.FindingsQueryIn).get("version")
         if wanted is None:
             version = findings_version_for(request.user, evaluation)
         else:
-            version = next((v for v in findings_versions_for(request.user, evaluation) if str(v.version) == wanted),
-                           None)
+            version = next((v for v in findings_versions_for(request.user, evaluation) if v.version == wanted), None)
         if version is None:
             raise NotFound()
         access_record(actor=request.user, student=evaluation.iep.student, obj=version)
@@ -345,7 +346,7 @@ class EvaluationAmendmentsApi(APIView):
 
 # Transitions without a body (or with a note) ------------------------------------------------
 
-class EvaluationNoteIn(serializers.Serializer):
+class EvaluationNoteIn(InputSerializer):
     note = TextField(max_length=TEXT_LIMIT, required=False, allow_blank=True, default="")
 
 
@@ -378,7 +379,7 @@ EvaluationRevokeApi = _transition("EvaluationRevokeApi", services.evaluation_req
 
 # The evaluator's questions ------------------------------------------------------------------
 
-class EvaluationQuestionIn(serializers.Serializer):
+class EvaluationQuestionIn(InputSerializer):
     body = serializers.CharField(max_length=BODY_MAX, trim_whitespace=True)
     parent = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 

@@ -5,7 +5,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from apps.audit.services import access_record
-from apps.core.api import TextField, WriteThrottle, paginate
+from apps.core.api import InputSerializer, TextField, WriteThrottle, paginate, query_params
 from apps.students.api import StudentOut
 from apps.students.selectors import student_get_for
 
@@ -39,7 +39,7 @@ class StudentDetailApi(APIView):
 class StudentIEPsApi(APIView):
     throttle_classes = [WriteThrottle]
 
-    class IEPIn(serializers.Serializer):
+    class IEPIn(InputSerializer):
         meeting_at = serializers.DateField()
         last_evaluated_on = serializers.DateField(required=False, allow_null=True)
 
@@ -86,7 +86,7 @@ class IEPDetailApi(APIView):
 class IEPStatusApi(APIView):
     throttle_classes = [WriteThrottle]
 
-    class IEPStatusIn(serializers.Serializer):
+    class IEPStatusIn(InputSerializer):
         status = serializers.ChoiceField(choices=IEP.Status.choices)
 
     @extend_schema(request=IEPStatusIn, responses=IEPOut)
@@ -98,7 +98,7 @@ class IEPStatusApi(APIView):
         return Response(IEPOut(iep).data)
 
 
-class RecommendationIn(serializers.Serializer):
+class RecommendationIn(InputSerializer):
     area = TextField(max_length=100, required=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=Recommendation.Kind.choices)
     title = TextField(max_length=200)
@@ -168,7 +168,7 @@ class PositionsApi(APIView):
 class PositionApi(APIView):
     throttle_classes = [WriteThrottle]
 
-    class PositionIn(serializers.Serializer):
+    class PositionIn(InputSerializer):
         stance = serializers.ChoiceField(choices=Position.Stance.choices)
         basis = TextField(max_length=TEXT_LIMIT, required=False, allow_blank=True, default="")
         observed_in = serializers.ChoiceField(choices=Position.Observed.choices, required=False, allow_blank=True, default="")
@@ -190,15 +190,14 @@ class EventsApi(APIView):
         at = serializers.DateTimeField()
         data = serializers.JSONField()
 
-    class EventsQueryIn(serializers.Serializer):
+    class EventsQueryIn(InputSerializer):
         after = serializers.IntegerField(min_value=0, required=False, default=0)
 
     @extend_schema(parameters=[OpenApiParameter("after", int)], responses=EventOut(many=True))
     def get(self, request, iep_id):
         iep = iep_get_for(request.user, iep_id)
-        query = self.EventsQueryIn(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        after = query_params(request, self.EventsQueryIn)["after"]
         paginator = api_settings.DEFAULT_PAGINATION_CLASS()
-        page = paginator.paginate_queryset(events_after(iep, query.validated_data["after"]), request, view=self)
+        page = paginator.paginate_queryset(events_after(iep, after), request, view=self)
         present = event_presenter_for(request.user, iep)
         return paginator.get_paginated_response([present(event) for event in page])

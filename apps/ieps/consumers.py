@@ -11,6 +11,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import timezone
 
+from apps.core.bounds import bounded_json_loads
 from apps.core.errors import NotFound
 from apps.core.live import iep_group, user_group
 from apps.core.security import socket_security_event
@@ -113,7 +114,8 @@ class IEPConsumer(AsyncWebsocketConsumer):
             await self._error("rate_limited", "Too many messages; slow down.")
             return
         try:
-            message = json.loads(text_data) if text_data is not None else None
+            # Bounded like every JSON the API reads: no 64-bit overflow, no RecursionError.
+            message = bounded_json_loads(text_data) if text_data is not None else None
         except ValueError:
             message = None
         if not isinstance(message, dict):

@@ -141,6 +141,12 @@ def _snapshot(rec: Recommendation, actor, note: str = "") -> RecommendationVersi
     )
 
 
+def _locked_iep(iep_id: int) -> IEP:
+    """The IEP's row, locked until commit: a change checked against its status cannot interleave
+    with a status change (a recommendation added to an IEP that is being activated)."""
+    return IEP.objects.select_for_update().get(id=iep_id)
+
+
 def _require_editable(iep: IEP):
     if not iep.is_editable:
         raise Conflict(_("This IEP is %(status)s; it cannot be changed.") % {"status": iep.get_status_display()},
@@ -153,7 +159,7 @@ def recommendation_create(*, actor, iep: IEP, kind: str, title: str, rationale: 
                           setting: str = "") -> Recommendation:
     if not may_add_recommendation(actor, iep.student):
         raise Forbidden(_("Only clinicians and the case manager may add recommendations."))
-    _require_editable(iep)
+    _require_editable(_locked_iep(iep.id))
     if not rationale.strip():
         raise ApplicationError(_("Every recommendation needs its rationale."), fields={"rationale": [_("Required.")]})
     _check_service_fields(kind, minutes_per_week)
@@ -201,13 +207,19 @@ def position_set(*, actor, recommendation: Recommendation, stance: str, basis: s
     student = recommendation.iep.student
     if not may_take_position(actor, student):
         raise Forbidden(_("Only members of the child's team record positions."))
-    _require_editable(recommendation.iep)
-    position, _created = Position.objects.update_or_create(
-        recommendation=recommendation,
-        user=actor,
-        defaults={"role": role_for(actor, student), "stance": stance, "basis": basis,
-                  "observed_in": observed_in, "examples": examples},
-    )
+    # The recommendation's row first: two PUTs of one member's position (whose row may not exist
+    # yet, so there is nothing else to lock) run one after the other; the IEP's, to read its
+    # status as it is now.
+    Recommendation.objects.select_for_update().only("id").get(id=recommendation.id)
+    _require_editable(_locked_iep(recommendation.iep_id))
+    wanted = {"role": role_for(actor, student), "stance": stance, "basis": basis, "observed_in": observed_in,
+              "examples": examples}
+    position = Position.objects.filter(recommendation=recommendation, user=actor).first()
+    if position is not None and all(getattr(position, k) == v for k, v in wanted.items()):
+        position.user = actor
+        return position  # the same position again: the same answer, nothing new for the team
+    position, _created = Position.objects.update_or_create(recommendation=recommendation, user=actor,
+                                                           defaults=wanted)
     position.user = actor
     event_append(iep_id=recommendation.iep_id, type="position.updated", data=position_data(position), actor=actor,
                  recommendation_id=recommendation.id)

@@ -4,10 +4,12 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core.task_retries import RETRYING
+
 from .models import Notification
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(**RETRYING)
 def deliver_email(notification_id: int) -> bool:
     """Sends one notification by e-mail. Idempotent: the row is locked and marked when sent."""
     with transaction.atomic():
@@ -25,7 +27,7 @@ def deliver_email(notification_id: int) -> bool:
     return True
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(**RETRYING)
 def send_email(subject: str, body: str, to: list[str]) -> None:
     """A message that is not a notification row (an invitation to someone without an account)."""
     send_mail(subject, body, None, to)

@@ -5,7 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.selectors import admin_district_ids
-from apps.core.api import WriteThrottle, paginate
+from apps.core.api import InputSerializer, WriteThrottle, paginate
 from apps.core.errors import Forbidden
 
 from .models import Discipline, Role, Student
@@ -78,7 +78,7 @@ class InvitationOut(serializers.Serializer):
 class TeamApi(APIView):
     throttle_classes = [WriteThrottle]
 
-    class InviteIn(serializers.Serializer):
+    class InviteIn(InputSerializer):
         email = serializers.EmailField(max_length=254)
         role = serializers.ChoiceField(choices=[Role.PARENT, Role.CASE_MANAGER, Role.CLINICIAN])
         discipline = serializers.ChoiceField(choices=Discipline.choices, required=False, allow_blank=True)

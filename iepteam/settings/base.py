@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Outside CSRF: under /api/ even its failure page answers in the contract's JSON shape.
+    "apps.core.middleware.ApiBoundary",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "apps.core.middleware.PreferredLanguage",
@@ -91,6 +93,17 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded default serves web requests and the Celery worker from one file at once. WAL:
+    # readers never wait for the writer. IMMEDIATE: a transaction takes the write lock when it
+    # begins, so two never both read and then both ask to write (a deadlock SQLite resolves by
+    # failing one at once, whatever the timeout: the "database is locked" 500). The busy timeout:
+    # a writer waits this long for the one before it.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE",
+        "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -194,7 +207,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "apps.core.bounds.BoundedJSONParser",
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
@@ -266,6 +279,9 @@ WEBSOCKET_ACCESS_CHECK_SECONDS = 300
 EVALUATION_DECISION_DAYS = int(os.environ.get("EVALUATION_DECISION_DAYS", "14"))
 # The report due date when the approval gives none.
 EVALUATION_REPORT_DAYS = int(os.environ.get("EVALUATION_REPORT_DAYS", "60"))
+# The latest report due date an approval may set, in days from today: later is a typo (a date in
+# year 9999 was once accepted here and broke the evaluator's access arithmetic at attestation).
+EVALUATION_REPORT_MAX_DAYS = int(os.environ.get("EVALUATION_REPORT_MAX_DAYS", "365"))
 # The evaluator's access to the case lasts until the report due date plus this many days, unless
 # the engagement closes or is revoked first.
 EVALUATION_ACCESS_GRACE_DAYS = 30

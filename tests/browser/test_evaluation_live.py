@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from apps.evaluations import services
 from apps.evaluations.models import EvaluationRequest, ReportFile
 from tests.browser.accessibility import assert_accessible
-from tests.evaluations.helpers import pdf
+from tests.evaluations.helpers import days_ahead, pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +38,7 @@ def attested_request(d):
     e = services.evaluation_request_create(actor=d.parent_maya, iep=d.maya_iep,
                                            recommendation_ids=[service.id, goal.id], areas=["Fine motor"])
     services.evaluation_request_decide(actor=d.admin, request=e, decision="approve", cost_cap=3500,
-                                       report_due=date(2099, 1, 31), note="Funded.")
+                                       report_due=date.fromisoformat(days_ahead()), note="Funded.")
     services.evaluation_request_assign(actor=d.admin, request=EvaluationRequest.objects.get(id=e.id),
                                        evaluator_id=d.evaluator.id)
     services.evaluation_request_attest(actor=d.evaluator, request=EvaluationRequest.objects.get(id=e.id),

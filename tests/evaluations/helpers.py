@@ -2,11 +2,19 @@
 its states with the demo personas."""
 import random
 import zlib
+from datetime import timedelta
+
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 TEAM = ["casemanager", "ot", "slp", "parent.maya"]  # Maya's team, who acknowledge
 OUTSIDERS = ["teacher.leo", "parent.leo"]  # on Leo's team only
 ALL = ["admin", *TEAM, *OUTSIDERS, "evaluator"]
+
+
+def days_ahead(days: int = 90) -> str:
+    """A report due date the district may set: within EVALUATION_REPORT_MAX_DAYS of today."""
+    return (timezone.localdate() + timedelta(days=days)).isoformat()
 
 
 # PDFs ---------------------------------------------------------------------------------------
@@ -99,7 +107,7 @@ class Flow:
         return body
 
     def approve(self, **extra):
-        payload = {"decision": "approve", "note": "Funded.", "cost_cap": "3500.00", "report_due": "2099-01-31",
+        payload = {"decision": "approve", "note": "Funded.", "cost_cap": "3500.00", "report_due": days_ahead(),
                    "purchase_reference": "PO-2026-0117", **extra}
         return self.ok(self.call("admin", "post", self.url + "decision/", payload))
 

@@ -10,7 +10,7 @@ from apps.evaluations.models import EvaluationRequest
 from apps.evaluations.services import requests as request_services
 from tests.conftest import api_client_for
 
-from .helpers import TEAM, Flow
+from .helpers import TEAM, Flow, days_ahead
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -54,7 +54,7 @@ def test_two_simultaneous_approvals_of_overlapping_requests_fund_only_one(transa
     def approve(request_id):
         return lambda: api_client_for(d.admin).post(
             f"/api/v1/evaluation-requests/{request_id}/decision/",
-            {"decision": "approve", "cost_cap": "1000", "report_due": "2099-01-01"}, format="json").status_code
+            {"decision": "approve", "cost_cap": "1000", "report_due": days_ahead()}, format="json").status_code
 
     statuses = _in_threads(approve(first), approve(second))
     assert sorted(statuses) == [200, 409]

@@ -13,7 +13,7 @@ from apps.ieps.models import Event
 from apps.students.models import Membership
 from tests.core.contract import assert_error
 
-from .helpers import TEAM, pdf
+from .helpers import TEAM, days_ahead, pdf
 
 
 def _state(request_id):
@@ -44,7 +44,7 @@ def test_only_a_district_administrator_approves(flow, persona, status):
     flow.request()
     before = _state(flow.id)
     response = flow.call(persona, "post", flow.url + "decision/",
-                         {"decision": "approve", "cost_cap": "3000", "report_due": "2099-01-01"})
+                         {"decision": "approve", "cost_cap": "3000", "report_due": days_ahead()})
     assert_error(response, status)
     assert _state(flow.id) == before
 
@@ -77,7 +77,7 @@ def test_a_second_funded_evaluation_of_the_same_recommendations_is_refused_with_
     second = flow.id
     before = _state(second)
     error = assert_error(flow.call("admin", "post", flow.url + "decision/",
-                                   {"decision": "approve", "cost_cap": "2000", "report_due": "2099-02-01"}),
+                                   {"decision": "approve", "cost_cap": "2000", "report_due": days_ahead()}),
                          409, "already_funded")
     assert "Copy a 5-sentence paragraph legibly" in error["message"]
     assert f"request {first}" in error["message"]
@@ -98,7 +98,7 @@ def test_a_completed_evaluation_still_counts_against_a_second_one(flow):
     flow.ok(flow.call("admin", "post", flow.url + "close/"))
     flow.request(recs=[flow.disputed[0]])
     assert_error(flow.call("admin", "post", flow.url + "decision/",
-                           {"decision": "approve", "cost_cap": "1", "report_due": "2099-01-01"}), 409, "already_funded")
+                           {"decision": "approve", "cost_cap": "1", "report_due": days_ahead()}), 409, "already_funded")
 
 
 @pytest.mark.parametrize("ending", ["withdrawn", "denied", "revoked before submit"])

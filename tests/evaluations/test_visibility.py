@@ -20,7 +20,7 @@ from apps.students.models import Membership
 from tests.conftest import api_client_for
 from tests.core.contract import assert_error
 
-from .helpers import TEAM, Flow
+from .helpers import TEAM, Flow, days_ahead
 
 
 def _results(response):
@@ -76,7 +76,7 @@ def test_the_evaluators_access_lasts_until_thirty_days_after_the_report_due_date
     flow.to("attested")
     membership = Membership.objects.get(user=demo.evaluator, student=demo.maya)
     assert membership.role == "evaluator"
-    due = date(2099, 1, 31) + timedelta(days=30)
+    due = date.fromisoformat(days_ahead()) + timedelta(days=30)
     assert timezone.localtime(membership.expires_at).date() == due
     assert set(EvaluatorScope.objects.filter(membership=membership).values_list("recommendation_id", flat=True)) == {
         r.id for r in flow.disputed}
@@ -109,14 +109,14 @@ def test_a_second_engagement_of_the_same_evaluator_on_the_same_child_widens_and_
     flow.to("attested")
     first = flow.id
     flow.request(recs=[flow.undisputed[0]])
-    flow.approve(report_due="2099-06-30")
+    flow.approve(report_due=days_ahead(200))
     flow.assign()
     flow.attest()
     ev = flow.api_as("evaluator")
     assert {r["id"] for r in _results(ev.get(f"/api/v1/ieps/{demo.maya_iep.id}/recommendations/"))} == {
         *[r.id for r in flow.disputed], flow.undisputed[0].id}
     membership = Membership.objects.get(user=demo.evaluator, student=demo.maya)
-    assert timezone.localtime(membership.expires_at).date() == date(2099, 6, 30) + timedelta(days=30)
+    assert timezone.localtime(membership.expires_at).date() == date.fromisoformat(days_ahead(200)) + timedelta(days=30)
 
     flow.ok(flow.call("admin", "post", flow.url + "revoke/", {"note": "Scope merged into the first."}))
     assert {r["id"] for r in _results(ev.get(f"/api/v1/ieps/{demo.maya_iep.id}/recommendations/"))} == {

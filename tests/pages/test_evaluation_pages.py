@@ -19,7 +19,7 @@ from apps.evaluations.models import Acknowledgement, EvaluationRequest, Findings
 from apps.ieps import services as iep_services
 from apps.ieps.models import Event
 from apps.students.models import Membership, Role, Student
-from tests.evaluations.helpers import TEAM, pdf
+from tests.evaluations.helpers import TEAM, days_ahead, pdf
 from tests.pages.test_pages import Page
 
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -64,7 +64,7 @@ class Steps:
 
     def approve(self):
         services.evaluation_request_decide(actor=self.demo.admin, request=self.reload(), decision="approve",
-                                           cost_cap=3500, report_due=date(2099, 1, 31), note="Funded.")
+                                           cost_cap=3500, report_due=date.fromisoformat(days_ahead()), note="Funded.")
         return self
 
     def assign(self, evaluator=None):
@@ -369,7 +369,7 @@ def test_the_admin_approves_and_assigns_from_the_queue(demo):
     e = Steps(demo).to("request")
     client = signed_in(demo.admin)
     response = client.post(f"/evaluations/{e.id}/decision/", {
-        "decision": "approve", "cost_cap": "3500.00", "report_due": "2099-01-31", "purchase_reference": "PO-7",
+        "decision": "approve", "cost_cap": "3500.00", "report_due": days_ahead(), "purchase_reference": "PO-7",
         "note": "", "next": "queue"}, **HX)
     assert response.status_code == 200
     assert "Approved. Now assign an evaluator." in text_of(response)

@@ -81,6 +81,8 @@ def evaluation_request_assign(*, actor, request: EvaluationRequest, evaluator_id
     request = locked(request)
     refuse_unless(request.status in (Status.APPROVED, Status.EVALUATOR_ASSIGNED), request,
                   _("assigning an evaluator"))
+    if request.status == Status.EVALUATOR_ASSIGNED and request.evaluator_id == evaluator_id:
+        return request  # assigned already (a repeated or simultaneous request): nothing changes
     evaluator = User.objects.filter(id=evaluator_id).first()
     problem = independence_problem(evaluator, request)
     if problem:

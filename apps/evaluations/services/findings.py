@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.errors import ApplicationError, Conflict, Forbidden
+from apps.core.errors import ApplicationError, Conflict, Forbidden, NotFound
 from apps.ieps.events import event_append
 from apps.ieps.models import Recommendation
 from apps.notifications.services import notify
@@ -79,6 +79,10 @@ def evaluation_file_delete(*, actor, request: EvaluationRequest, file: ReportFil
     """A draft file goes; a sealed one never does."""
     request = locked(request)
     require_working(actor, request, _("deleting a file"))
+    # Read again under the lock: a simultaneous delete of the same file may have taken it.
+    file = ReportFile.objects.filter(id=file.id, request=request).first()
+    if file is None:
+        raise NotFound()
     if file.sealed_at is not None:
         raise Conflict(_("This file was submitted and is sealed."), code="sealed")
     name, storage = file.file.name, file.file.storage

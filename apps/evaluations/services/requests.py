@@ -44,6 +44,8 @@ def evaluation_request_create(*, actor, iep: IEP, recommendation_ids: list[int],
     student = iep.student
     if not may_request_for_student(actor, student):
         raise Forbidden(_("Only the child's parents or case manager may ask for an independent evaluation."))
+    # The IEP's status as it is now, held until commit: not superseded by an activation meanwhile.
+    iep.status = IEP.objects.select_for_update().values_list("status", flat=True).get(id=iep.id)
     if iep.status == IEP.Status.SUPERSEDED:
         raise Conflict(_("This IEP was superseded; ask about the current one."), code="iep_superseded")
     wanted = list(dict.fromkeys(recommendation_ids))
@@ -105,6 +107,11 @@ def evaluation_request_decide(*, actor, request: EvaluationRequest, decision: st
         if report_due <= timezone.localdate():
             raise ApplicationError(_("The report due date must be in the future."),
                                    fields={"report_due": [_("Choose a later date.")]})
+        latest = timezone.localdate() + timedelta(days=settings.EVALUATION_REPORT_MAX_DAYS)
+        if report_due > latest:
+            raise ApplicationError(
+                _("The report due date can be at most %(n)s days from today.") % {"n": settings.EVALUATION_REPORT_MAX_DAYS},
+                fields={"report_due": [_("Choose a date on or before %(day)s.") % {"day": latest.isoformat()}]})
         mine = set(DisputedRecommendation.objects.filter(request=request).values_list("recommendation_id", flat=True))
         funded = (EvaluationRequest.objects.filter(funded_q(), disputed__recommendation_id__in=mine)
                   .exclude(id=request.id).distinct().first())
