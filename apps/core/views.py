@@ -3,6 +3,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from .csp import allow_its_inline_styles
 from .errors import error_body
 
 
@@ -31,4 +32,4 @@ def bad_request(request, exception=None):
 def server_error(request):
     if _is_api(request):
         return JsonResponse(error_body("server_error", _("Something went wrong on our side.")), status=500)
-    return render(request, "errors/500.html", status=500)
+    return allow_its_inline_styles(render(request, "errors/500.html", status=500))
