@@ -1,6 +1,7 @@
 """{% session_warning %}: the dialog that warns a signed-in person before their idle session ends."""
 from django import template
 from django.conf import settings
+from django.shortcuts import resolve_url
 from django.urls import reverse
 
 register = template.Library()
@@ -18,5 +19,5 @@ def session_warning(context):
         # Never warn earlier than half-way through, whatever the setting says.
         "warn_seconds": min(settings.SESSION_EXPIRY_WARNING_SECONDS, idle // 2),
         "keep_alive_url": reverse("session-keep-alive"),
-        "sign_in_url": reverse(settings.LOGIN_URL),
+        "sign_in_url": resolve_url(settings.LOGIN_URL),  # a URL name or a path
     }
