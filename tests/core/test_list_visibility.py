@@ -28,14 +28,18 @@ def _api_get(api_as, persona, path):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_anyone_may_exchange_their_own_password_for_a_token(api_as, demo, persona):
     # Signing in needs no credentials: the anonymous client signs in as Maya's parent.
-    from rest_framework.authtoken.models import Token
+    from tests.conftest import api_client_for
 
     email_of = "parent.maya" if persona == "anonymous" else persona
     client = api_as(None if persona == "anonymous" else persona)
     response = client.post("/api/v1/auth/token/", {"email": f"{email_of}@demo.example", "password": DEMO_PASSWORD},
                            format="json")
     assert response.status_code == 200, response.content
-    assert response.json() == {"token": Token.objects.get(user=demo.users[email_of]).key}
+    assert set(response.json()) == {"token"}
+    # The token signs in as that person (whatever kind of token the project issues).
+    signed_in = api_client_for()
+    signed_in.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    assert signed_in.get("/api/v1/me/").json()["email"] == f"{email_of}@demo.example"
 
 
 # ---------------------------------------------------------------------------------------------
