@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from .csp import allow_its_inline_styles
 from .errors import error_body
 
 
@@ -41,7 +42,7 @@ def bad_request(request, exception=None):
 def server_error(request):
     if _is_api(request):
         return JsonResponse(error_body("server_error", _("Something went wrong on our side.")), status=500)
-    return render(request, "errors/500.html", status=500)
+    return allow_its_inline_styles(render(request, "errors/500.html", status=500))
 
 
 def refusal(request, error):

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
     "channels",
     "rules.apps.AutodiscoverRulesConfig",
     "apps.core",
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -64,6 +66,28 @@ MIDDLEWARE = [
     # Last: it turns a lockout flagged during sign-in into the lockout answer (apps.accounts.lockout).
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content security policy (django-csp), in every environment so tests and development run under
+# it too: scripts, styles and everything else only from this site's own files; no inline script,
+# no inline event handler, no inline style (templates put them in static/js and static/css).
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Swagger UI (/api/docs/) draws some icons from data: URLs.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        # Same origin, including the live channel's ws:/wss: (CSP 3 lets 'self' match them).
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 ROOT_URLCONF = "iepteam.urls"
 WSGI_APPLICATION = "iepteam.wsgi.application"
@@ -126,6 +150,11 @@ CSRF_FAILURE_VIEW = "apps.core.views.csrf_failure"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "ieps:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# A session ends after this much inactivity (a shared computer in a school office, a family tablet):
+# every request renews it, and pages warn a few minutes before it ends (static/js/session.js).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRY_WARNING_SECONDS = int(os.environ.get("SESSION_EXPIRY_WARNING_SECONDS", "300"))
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]

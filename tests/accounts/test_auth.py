@@ -130,6 +130,9 @@ def _good_production_env():
         "DJANGO_SETTINGS_MODULE": "iepteam.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
         "DJANGO_ALLOWED_HOSTS": "example.org",
+        # Production refuses to start without PostgreSQL and Redis (tests/core/test_production_settings.py).
+        "DATABASE_URL": "postgres://iepteam:secret@db.example.org:5432/iepteam",
+        "REDIS_URL": "redis://redis.example.org:6379/0",
     }
 
 

@@ -81,11 +81,41 @@ def browser(_allow_sync_orm_beside_playwright):
         chromium.close()
 
 
+def _watch_csp(context):
+    """Collects what the browser reports as a content security policy violation in this context:
+    the console lines Chromium writes, and the `securitypolicyviolation` events of every page."""
+    violations = []
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    context.on("console", on_console)
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    return violations
+
+
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error("Content Security Policy violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline")
+                + " at " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+
+
+def _fail_on_csp_violations(violations):
+    if violations:
+        pytest.fail("the page broke the content security policy:\n" + "\n".join(dict.fromkeys(violations)),
+                    pytrace=False)
+
+
 @pytest.fixture
 def page(browser, live_server, request):
-    """A fresh browser context (no cookies) per test; a screenshot lands in test-results/ on failure."""
+    """A fresh browser context (no cookies) per test; a screenshot lands in test-results/ on failure.
+    Any content security policy violation fails the test."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
     context.set_default_timeout(10_000)
+    violations = _watch_csp(context)
     tab = context.new_page()
     yield tab
     failed = getattr(request.node, "rep_call", None)
@@ -93,6 +123,7 @@ def page(browser, live_server, request):
         RESULTS.mkdir(exist_ok=True)
         tab.screenshot(path=str(RESULTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+    _fail_on_csp_violations(violations)
 
 
 @pytest.fixture
@@ -178,14 +209,17 @@ def asgi_server(django_db_setup):
 @pytest.fixture
 def open_as(browser, asgi_server, transactional_demo, request):
     """open_as("ot") -> a signed-in tab in its own browser context (its own cookies), on the ASGI
-    server. Each context closes after the test; on failure each leaves a screenshot."""
+    server. Each context closes after the test; on failure each leaves a screenshot. Any content
+    security policy violation in any of them fails the test."""
     contexts = []
+    watched = []
 
     def do(persona: str, *, width: int = 1280):
         context = browser.new_context(viewport={"width": width, "height": 900}, base_url=asgi_server)
         context.set_default_timeout(10_000)
         context.add_init_script(COUNT_REQUESTS)
         context.add_init_script(WATCH_LIVE)
+        watched.append(_watch_csp(context))
         contexts.append((persona, context))
         tab = context.new_page()
         tab.goto("/accounts/login/")
@@ -204,6 +238,7 @@ def open_as(browser, asgi_server, transactional_demo, request):
     for _persona, context in contexts:
         _settle(context)
         context.close()
+    _fail_on_csp_violations([line for violations in watched for line in violations])
 
 
 # Counts the page's HTMX requests in flight, from before any page script runs.
