@@ -16,7 +16,7 @@ from .selectors import (
     event_presenter_for,
     events_after,
     iep_get_for,
-    ieps_of_student,
+    ieps_visible_to,
     positions_of,
     recommendation_get_for,
     recommendations_of,
@@ -46,7 +46,7 @@ class StudentIEPsApi(APIView):
     @extend_schema(responses=IEPOut(many=True))
     def get(self, request, student_id):
         student = student_get_for(request.user, student_id)
-        return paginate(self, request, ieps_of_student(student), IEPOut)
+        return paginate(self, request, ieps_visible_to(request.user).filter(student=student), IEPOut)
 
     @extend_schema(request=IEPIn, responses={201: IEPOut})
     def post(self, request, student_id):

@@ -39,10 +39,6 @@ def iep_get_for(user, iep_id) -> IEP:
     return iep
 
 
-def ieps_of_student(student) -> QuerySet[IEP]:
-    return IEP.objects.filter(student=student).select_related("student")
-
-
 def recommendations_visible_to(user) -> QuerySet[Recommendation]:
     evaluated_students, allowed = _evaluator_scope(user)
     return Recommendation.objects.filter(
