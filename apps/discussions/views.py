@@ -23,7 +23,7 @@ from apps.students.selectors import role_for, team_for
 
 from . import services
 from .models import Thread
-from .policy import is_comment_author, may_change_thread_state, may_post_in
+from .policy import is_comment_author, may_change_thread_state, may_post_in, may_read_thread
 from .forms import CommentForm, EditForm
 from .presentation import ROLE_LABELS, thread_nodes
 from .selectors import comment_get_for, comments_of, thread_of, unread_counts_for
@@ -31,10 +31,11 @@ from .selectors import comment_get_for, comments_of, thread_of, unread_counts_fo
 page = login_required
 
 
-def _team_choices(user, team):
+def _team_choices(user, team, thread):
+    """Whom the form offers to notify: the service's rule (members who may read this thread)."""
     choices = []
     for m in team:
-        if m.user_id == user.id:
+        if m.user_id == user.id or not may_read_thread(m.user, thread):
             continue
         what = m.get_discipline_display() or ROLE_LABELS.get(m.role, "")
         choices.append((m.user_id, f"{m.user.full_name} ({what})"))
@@ -54,7 +55,7 @@ def _thread_context(request, rec, *, open_form=None, bound=None, error=None, foc
     unread = unread_by_rec.get(rec.id, 0)
     resolved = thread.status == Thread.Status.RESOLVED
     may_post = bool(may_post_in(user, thread))
-    choices = _team_choices(user, team) if may_post else []
+    choices = _team_choices(user, team, thread) if may_post else []
     by_id = {c.id: c for c in comments}
 
     kind, target = open_form or (None, None)
@@ -214,7 +215,7 @@ def comment_create(request, recommendation_id):
     team = list(team_for(rec.iep.student))
     parent = request.POST.get("parent", "")
     auto_id = f"r{parent}-%s" if parent.isdigit() else f"c{rec.id}-%s"
-    form = CommentForm(request.POST, team_choices=_team_choices(request.user, team), auto_id=auto_id)
+    form = CommentForm(request.POST, team_choices=_team_choices(request.user, team, thread_), auto_id=auto_id)
     open_form = ("reply", int(parent)) if parent.isdigit() else None
     if form.is_valid():
         with FormRefusal() as refusal:
@@ -226,7 +227,7 @@ def comment_create(request, recommendation_id):
             message = None
             if "parent" in error.fields:
                 # Not a comment of this thread: the text comes back in the thread's own form.
-                form, open_form = _rebind_without_parent(request, rec, team), None
+                form, open_form = _rebind_without_parent(request, rec, team, thread_), None
                 form.add_error(None, error.message)
             elif error.fields:
                 apply_service_error(form, error)
@@ -239,10 +240,10 @@ def comment_create(request, recommendation_id):
     return _render(request, rec, status=422, open_form=open_form, bound=("reply" if open_form else "comment", form))
 
 
-def _rebind_without_parent(request, rec, team):
+def _rebind_without_parent(request, rec, team, thread_):
     data = request.POST.copy()
     data.pop("parent", None)
-    form = CommentForm(data, team_choices=_team_choices(request.user, team), auto_id=f"c{rec.id}-%s")
+    form = CommentForm(data, team_choices=_team_choices(request.user, team, thread_), auto_id=f"c{rec.id}-%s")
     form.is_valid()
     return form
 
