@@ -12,7 +12,7 @@ from apps.students import api as students
 urlpatterns = [
     path("auth/token/", TokenApi.as_view(), name="token"),
     path("me/", students.MeApi.as_view(), name="me"),
-    path("students/", students.StudentListApi.as_view(), name="student-list"),
+    path("students/", ieps.StudentListApi.as_view(), name="student-list"),
     path("students/<int:student_id>/", ieps.StudentDetailApi.as_view(), name="student-detail"),
     path("students/<int:student_id>/team/", students.TeamApi.as_view(), name="student-team"),
     path("students/<int:student_id>/access-log/", AccessLogApi.as_view(), name="student-access-log"),

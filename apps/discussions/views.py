@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.audit.services import access_record
 from apps.core.forms import FormRefusal, apply_service_error
 from apps.core.errors import Forbidden, NotFound
 from apps.ieps.selectors import recommendation_get_for
@@ -162,10 +161,8 @@ def _recommendation_of(user, comment):
 @page
 @require_GET
 def discussion(request, recommendation_id):
-    """The thread as a page of its own: the no-JavaScript way in, and a link to share. Like the
-    recommendation's own page, a read by staff is logged."""
+    """The thread as a page of its own: the no-JavaScript way in, and a link to share."""
     rec = recommendation_get_for(request.user, recommendation_id)
-    access_record(actor=request.user, student=rec.iep.student, obj=rec)
     return _render(request, rec, full_page=True, open_form=_open_form(request.GET),
                    focus=request.GET.get("focus", ""))
 

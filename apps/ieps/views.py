@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.selectors import admin_district_ids
-from apps.audit.services import access_record
+from apps.audit.recording import record_reads
 from apps.students.models import Role
 from apps.students.selectors import memberships_of, role_for, student_get_for, students_visible_to, team_for
 
@@ -57,6 +57,7 @@ def home(request):
     for student in students:
         grouped[GROUP_OF_ROLE.get(my_roles.get(student.id), "district")].append(student)
     groups = [{"key": key, "title": title, "students": grouped[key]} for key, title in HOME_GROUPS if grouped[key]]
+    record_reads(request, students)
     return render(request, "ieps/home.html", {
         "groups": groups,
         "students": students,
@@ -67,7 +68,6 @@ def home(request):
 @page
 def student_page(request, student_id):
     student = student_get_for(request.user, student_id)
-    access_record(actor=request.user, student=student, obj=student)
     return render(request, "ieps/student.html", {
         "student": student,
         "role": role_for(request.user, student),
@@ -84,7 +84,6 @@ def student_page(request, student_id):
 @page
 def iep_page(request, iep_id):
     iep = iep_get_for(request.user, iep_id)
-    access_record(actor=request.user, student=iep.student, obj=iep)
     recommendations = recommendations_of(iep, request.user).prefetch_related("positions__user")
     return render(request, "ieps/iep.html", {
         "iep": iep,
@@ -146,7 +145,6 @@ def _history(versions):
 @page
 def recommendation_page(request, recommendation_id):
     rec = recommendation_get_for(request.user, recommendation_id)
-    access_record(actor=request.user, student=rec.iep.student, obj=rec)
     role = role_for(request.user, rec.iep.student)
     versions = list(versions_of(rec))
     return render(request, "ieps/recommendation.html", {
@@ -165,8 +163,7 @@ def recommendation_page(request, recommendation_id):
 
 @page
 def recommendation_card(request, recommendation_id):
-    """One recommendation as the IEP page shows it, for the live client to swap in after a change.
-    The IEP page's own read is the one logged; this refresh of it is not logged again."""
+    """One recommendation as the IEP page shows it, for the live client to swap in after a change."""
     rec = recommendation_get_for(request.user, recommendation_id)
     return render(request, "ieps/_rec_body.html", {
         "rec": rec,

@@ -7,7 +7,7 @@ from apps.accounts.selectors import admin_district_ids
 from apps.core.api import WriteThrottle, paginate
 
 from .models import Discipline, Role, Student
-from .selectors import memberships_of, student_get_for, students_visible_to, team_for
+from .selectors import memberships_of, student_get_for, team_for
 from .services import invitation_create
 
 
@@ -35,12 +35,6 @@ class StudentOut(serializers.ModelSerializer):
     class Meta:
         model = Student
         fields = ["id", "first_name", "last_name", "date_of_birth", "school", "district"]
-
-
-class StudentListApi(APIView):
-    @extend_schema(responses=StudentOut(many=True))
-    def get(self, request):
-        return paginate(self, request, students_visible_to(request.user), StudentOut)
 
 
 class TeamMemberOut(serializers.Serializer):

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.core.middleware.ApplicationErrorPages",
+    "apps.audit.recording.AccessRecordMiddleware",
 ]
 
 ROOT_URLCONF = "iepteam.urls"
