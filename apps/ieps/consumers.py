@@ -1,5 +1,6 @@
 """The IEP's live channel: /ws/ieps/<id>/. It forwards committed events to the team and lets a
-client catch up from the event log. Every read goes through selectors; nothing here writes."""
+client catch up from the event log. Every read goes through selectors; the only write is the
+access record of opening the channel."""
 import asyncio
 import json
 import random
@@ -11,6 +12,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import timezone
 
+from apps.audit.services import access_record
 from apps.core.errors import NotFound
 from apps.core.live import iep_group, user_group
 
@@ -50,6 +52,14 @@ def _access(user, iep_id):
     membership = membership_for(fresh, iep.student_id)
     scoped = membership is not None and membership.role == Role.EVALUATOR
     return iep, scoped, membership.expires_at if membership else None
+
+
+@reads
+def _record_opened(user, iep):
+    """Opening the channel is a read of the child's record (what it then forwards comes with it)."""
+    fresh = _fresh(user)
+    if fresh is not None:
+        access_record(actor=fresh, student=iep.student, obj=iep, action="live")
 
 
 @reads
@@ -104,6 +114,7 @@ class IEPConsumer(AsyncWebsocketConsumer):
             await self._refuse(CLOSE_NOT_ALLOWED, "not_allowed", "You are not on this child's team.")
             return
         self.iep, self.scoped, self.expires_at = access
+        await _record_opened(user, self.iep)
         self.groups_joined = [iep_group(self.iep.id), user_group(user.id)]
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
