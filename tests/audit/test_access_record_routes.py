@@ -8,6 +8,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 
@@ -75,7 +76,7 @@ READS = {
 # Routes that only change things: a read (GET) is answered 405 and records nothing. What they
 # change is in the event log; the access record is of reads.
 WRITES_ONLY = {
-    "api/v1/auth/token/", "api/v1/ieps/<int:iep_id>/status/", "api/v1/recommendations/<int:recommendation_id>/position/",
+    "api/v1/ieps/<int:iep_id>/status/", "api/v1/recommendations/<int:recommendation_id>/position/",
     "api/v1/recommendations/<int:recommendation_id>/resolve/", "api/v1/recommendations/<int:recommendation_id>/reopen/",
     "api/v1/recommendations/<int:recommendation_id>/read/", "api/v1/notifications/<int:notification_id>/read/",
     "api/v1/evaluation-requests/<int:request_id>/decision/", "api/v1/evaluation-requests/<int:request_id>/assign/",
@@ -95,22 +96,23 @@ WRITES_ONLY = {
 
 # Routes whose answers hold no child's record, and why.
 NO_CHILD_DATA = {
-    "api/v1/me/": "the caller's own account and the ids of the teams they are on",
     "api/v1/notifications/": "the caller's own notifications, which carry no record content (issue 7, item 2)",
     "notifications/": "the same notifications as a page",
     "api/schema/": "the API's description",
     "api/docs/": "the API's browsable description",
     "^api/": "any other /api/ address: a JSON 404",
     "i18n/setlang/": "the language switch",
-    "accounts/login/": "signing in",
-    "accounts/logout/": "signing out",
     "invitations/<str:token>/": "the invitee sees the first name of the child they are invited for; they hold no "
                                 "role yet, and the invitation itself is on record",
 }
 
 # Whole parts of the URL configuration that are not the product's routes.
 EXCLUDED_PREFIXES = {
-    "django-admin/": "Django's own admin, for operators with no role for any child (locked down by ops)",
+    getattr(settings, "ADMIN_URL_PATH", "django-admin/"):
+        "Django's own admin, for operators with no role for any child (locked down by ops)",
+    "accounts/": "signing in and out, multi-factor sign-in, passwords and the profile: the person's own account",
+    "api/v1/auth/": "getting and ending API tokens",
+    "api/v1/me/": "the caller's own account, tokens and settings, and the ids of the teams they are on",
 }
 
 
