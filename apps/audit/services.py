@@ -1,8 +1,9 @@
 """The access record. Written inside the request that read the record, never later."""
 from django.utils.translation import gettext_noop
 
-from apps.students.models import Role
-from apps.students.selectors import role_for
+from apps.accounts.selectors import admin_district_ids
+from apps.students.models import Membership, Role, active_membership_q
+from apps.students.selectors import membership_for, role_for
 
 from .models import AccessLog
 
@@ -14,11 +15,16 @@ PURPOSES = {
 }
 
 
+def _logged(role) -> bool:
+    """A child's own parents reading their child's record are not logged: the law asks for a
+    record of others' access. Nor is someone with no role for the child (they read nothing of it)."""
+    return role is not None and role != Role.PARENT
+
+
 def access_record(*, actor, student, obj, action: str = "view", purpose: str | None = None) -> AccessLog | None:
-    """Logs a read by staff, administrators and evaluators. A child's own parents reading their
-    child's record are not logged: the law asks for a record of others' access."""
+    """Logs one read by staff, administrators and evaluators, now."""
     role = role_for(actor, student)
-    if role is None or role == Role.PARENT:
+    if not _logged(role):
         return None
     return AccessLog.objects.create(
         user=actor,
@@ -38,3 +44,29 @@ def access_record_administration(*, actor, student, obj, action: str, purpose: s
         user=actor, role="operator", student=student, action=action,
         object_type=obj._meta.model_name, object_id=obj.pk, purpose=purpose,
     )
+
+
+def _roles(actor, reads) -> dict[int, str | None]:
+    """The actor's role for each child read, in one query whatever the number of children (none
+    for the one child a view has usually just checked)."""
+    if len(reads) == 1:
+        membership = membership_for(actor, reads[0].student_id)
+        memberships = {reads[0].student_id: membership.role} if membership else {}
+    else:
+        memberships = dict(
+            Membership.objects.filter(active_membership_q(), user=actor, student_id__in=[r.student_id for r in reads])
+            .values_list("student_id", "role")
+        )
+    admin_of = set(admin_district_ids(actor)) if len(memberships) < len({r.student_id for r in reads}) else set()
+    return {r.student_id: memberships.get(r.student_id) or (Role.DISTRICT_ADMIN if r.district_id in admin_of else None)
+            for r in reads}
+
+
+def access_records_write(*, actor, reads) -> list[AccessLog]:
+    """One entry per child read in a request (apps.audit.recording gathers them)."""
+    roles = _roles(actor, reads)
+    return AccessLog.objects.bulk_create([
+        AccessLog(user=actor, role=roles[r.student_id], student_id=r.student_id, action=r.action,
+                  object_type=r.object_type, object_id=r.object_id, purpose=PURPOSES.get(roles[r.student_id], ""))
+        for r in reads if _logged(roles[r.student_id])
+    ])

@@ -27,7 +27,10 @@ class TextField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-def paginate(view, request, queryset, serializer_class, **kwargs):
+def paginate(view, request, queryset, serializer_class, *, on_page=None, **kwargs):
+    """`on_page(rows)` sees the rows of the page answered (the access record names their children)."""
     paginator = api_settings.DEFAULT_PAGINATION_CLASS()
     page = paginator.paginate_queryset(queryset, request, view=view)
+    if on_page is not None:
+        on_page(page)
     return paginator.get_paginated_response(serializer_class(page, many=True, **kwargs).data)

@@ -10,3 +10,11 @@ class DiscussionsConfig(AppConfig):
         from .panels import register
 
         register()
+
+        # A route naming a comment reads that child's record (apps.audit.recording).
+        from apps.audit.recording import register_route_subject
+
+        from .models import Comment
+
+        register_route_subject("comment_id", "comment", lambda pk: Comment.objects.filter(id=pk).values_list(
+            "thread__iep__student_id", "thread__iep__student__district_id").first())

@@ -4,6 +4,8 @@ import rules
 
 from apps.students.policy import is_evaluator_for, is_team_member
 
+from .selectors import thread_visible_to
+
 
 @rules.predicate
 def may_post_in(user, thread):
@@ -20,6 +22,12 @@ def may_change_thread_state(user, thread):
 
 
 @rules.predicate
+def may_read_thread(user, thread):
+    """Who may read the thread is who may be mentioned in it: a mention sends them there."""
+    return thread_visible_to(user, thread)
+
+
+@rules.predicate
 def is_comment_author(user, comment):
     return comment.author_id == user.id
 
@@ -27,3 +35,4 @@ def is_comment_author(user, comment):
 rules.add_perm("discussions.post_comment", may_post_in)
 rules.add_perm("discussions.resolve_thread", may_change_thread_state)
 rules.add_perm("discussions.change_comment", is_comment_author)
+rules.add_perm("discussions.read_thread", may_read_thread)

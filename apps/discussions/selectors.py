@@ -24,16 +24,29 @@ def comments_of(thread) -> QuerySet[Comment]:
     return Comment.objects.filter(thread=thread).select_related("author", "thread").order_by("id")
 
 
-def comments_visible_to(user) -> QuerySet[Comment]:
-    """Comments of threads on visible recommendations, of threads about them, and of the
+def threads_visible_to(user) -> QuerySet[Thread]:
+    """Threads on visible recommendations, threads about them (an evaluator's questions), and the
     visible IEPs' free-standing threads."""
     recommendations = recommendations_visible_to(user).values("id")
-    return Comment.objects.filter(
-        Q(thread__recommendation__in=recommendations)
-        | Q(thread__recommendation__isnull=True, thread__about_recommendation__in=recommendations)
-        | Q(thread__recommendation__isnull=True, thread__about_recommendation__isnull=True,
-            thread__iep__in=ieps_visible_to(user).values("id"))
-    ).select_related("author", "thread__iep__student", "thread__recommendation")
+    return Thread.objects.filter(
+        Q(recommendation__in=recommendations)
+        | Q(recommendation__isnull=True, about_recommendation__in=recommendations)
+        | Q(recommendation__isnull=True, about_recommendation__isnull=True,
+            iep__in=ieps_visible_to(user).values("id"))
+    )
+
+
+def thread_visible_to(user, thread) -> bool:
+    """Whether this person may read the thread (one not yet written in is its recommendation's)."""
+    if thread.pk is None:
+        return recommendations_visible_to(user).filter(id=thread.recommendation_id).exists()
+    return threads_visible_to(user).filter(id=thread.pk).exists()
+
+
+def comments_visible_to(user) -> QuerySet[Comment]:
+    """Comments of the threads the person may read."""
+    return Comment.objects.filter(thread__in=threads_visible_to(user)).select_related(
+        "author", "thread__iep__student", "thread__recommendation")
 
 
 def comment_get_for(user, comment_id) -> Comment:

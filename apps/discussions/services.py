@@ -11,7 +11,7 @@ from apps.students.selectors import role_for, team_user_ids
 
 from . import formatting
 from .models import Comment, CommentRevision, Mention, ReadMarker, Thread
-from .policy import is_comment_author, may_change_thread_state, may_post_in
+from .policy import is_comment_author, may_change_thread_state, may_post_in, may_read_thread
 from .representations import comment_data
 
 BODY_MAX = 10_000
@@ -45,6 +45,29 @@ def _event(comment: Comment, type: str, actor) -> None:
                  recommendation_id=thread.recommendation_id or thread.about_recommendation_id)
 
 
+def _mentionable(actor, thread: Thread, mentioned: set[int]) -> list:
+    """The people a comment may mention: members of the child's team who may read this thread
+    (an evaluator only in the threads of the recommendations in dispute). Anyone else is refused."""
+    if not mentioned:
+        return []
+    from apps.accounts.models import User
+
+    strangers = mentioned - set(team_user_ids(thread.iep.student_id))
+    if strangers:
+        raise ApplicationError(
+            _("You can only mention members of this child's team."),
+            fields={"mentions": [_("Not on the team: %s") % ", ".join(map(str, sorted(strangers)))]},
+        )
+    people = list(User.objects.filter(id__in=mentioned - {actor.id}).order_by("id"))
+    unable = [u.id for u in people if not may_read_thread(u, thread)]
+    if unable:
+        raise ApplicationError(
+            _("You can only mention people who may read this discussion."),
+            fields={"mentions": [_("May not read this discussion: %s") % ", ".join(map(str, unable))]},
+        )
+    return people
+
+
 @transaction.atomic
 def comment_create(*, actor, thread: Thread, body: str, parent_id: int | None = None,
                    mentions: list[int] | None = None) -> Comment:
@@ -66,29 +89,20 @@ def comment_create(*, actor, thread: Thread, body: str, parent_id: int | None = 
                 _("You can only reply to a comment in the same discussion."),
                 fields={"parent": [_("Not a comment of this discussion.")]},
             )
-    mentioned = set(mentions or [])
-    if mentioned:
-        team = set(team_user_ids(student.id))
-        strangers = mentioned - team
-        if strangers:
-            raise ApplicationError(
-                _("You can only mention members of this child's team."),
-                fields={"mentions": [_("Not on the team: %s") % ", ".join(map(str, sorted(strangers)))]},
-            )
-        mentioned.discard(actor.id)
+    mentioned = _mentionable(actor, thread, set(mentions or []))
     comment = Comment.objects.create(thread=thread, parent=parent, author=actor,
                                      author_role=role_for(actor, student) or "", body=body)
     comment.author = actor
     comment.thread = thread
     if mentioned:
-        Mention.objects.bulk_create([Mention(comment=comment, user_id=uid) for uid in mentioned])
-        from apps.accounts.models import User
-
+        Mention.objects.bulk_create([Mention(comment=comment, user_id=u.id) for u in mentioned])
+        # The comment itself is read in the product, where access is checked and recorded: the
+        # notification (and its e-mail) only says who mentioned them where.
         notify(
-            list(User.objects.filter(id__in=mentioned)),
+            mentioned,
             "mention",
             _("%(who)s mentioned you in %(child)s's IEP discussion") % {"who": actor.full_name, "child": student.first_name},
-            body[:500],
+            _("Open the discussion to read it and reply."),
             url=f"/ieps/{thread.iep_id}/#comment-{comment.id}",
         )
     ReadMarker.objects.update_or_create(thread=thread, user=actor, defaults={"last_read_comment_id": comment.id})

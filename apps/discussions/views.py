@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.audit.services import access_record
 from apps.core.forms import FormRefusal, apply_service_error
 from apps.core.errors import Forbidden, NotFound
 from apps.ieps.selectors import recommendation_get_for
@@ -23,7 +22,7 @@ from apps.students.selectors import role_for, team_for
 
 from . import services
 from .models import Thread
-from .policy import is_comment_author, may_change_thread_state, may_post_in
+from .policy import is_comment_author, may_change_thread_state, may_post_in, may_read_thread
 from .forms import CommentForm, EditForm
 from .presentation import ROLE_LABELS, thread_nodes
 from .selectors import comment_get_for, comments_of, thread_of, unread_counts_for
@@ -31,10 +30,11 @@ from .selectors import comment_get_for, comments_of, thread_of, unread_counts_fo
 page = login_required
 
 
-def _team_choices(user, team):
+def _team_choices(user, team, thread):
+    """Whom the form offers to notify: the service's rule (members who may read this thread)."""
     choices = []
     for m in team:
-        if m.user_id == user.id:
+        if m.user_id == user.id or not may_read_thread(m.user, thread):
             continue
         what = m.get_discipline_display() or ROLE_LABELS.get(m.role, "")
         choices.append((m.user_id, f"{m.user.full_name} ({what})"))
@@ -54,7 +54,7 @@ def _thread_context(request, rec, *, open_form=None, bound=None, error=None, foc
     unread = unread_by_rec.get(rec.id, 0)
     resolved = thread.status == Thread.Status.RESOLVED
     may_post = bool(may_post_in(user, thread))
-    choices = _team_choices(user, team) if may_post else []
+    choices = _team_choices(user, team, thread) if may_post else []
     by_id = {c.id: c for c in comments}
 
     kind, target = open_form or (None, None)
@@ -161,10 +161,8 @@ def _recommendation_of(user, comment):
 @page
 @require_GET
 def discussion(request, recommendation_id):
-    """The thread as a page of its own: the no-JavaScript way in, and a link to share. Like the
-    recommendation's own page, a read by staff is logged."""
+    """The thread as a page of its own: the no-JavaScript way in, and a link to share."""
     rec = recommendation_get_for(request.user, recommendation_id)
-    access_record(actor=request.user, student=rec.iep.student, obj=rec)
     return _render(request, rec, full_page=True, open_form=_open_form(request.GET),
                    focus=request.GET.get("focus", ""))
 
@@ -214,7 +212,7 @@ def comment_create(request, recommendation_id):
     team = list(team_for(rec.iep.student))
     parent = request.POST.get("parent", "")
     auto_id = f"r{parent}-%s" if parent.isdigit() else f"c{rec.id}-%s"
-    form = CommentForm(request.POST, team_choices=_team_choices(request.user, team), auto_id=auto_id)
+    form = CommentForm(request.POST, team_choices=_team_choices(request.user, team, thread_), auto_id=auto_id)
     open_form = ("reply", int(parent)) if parent.isdigit() else None
     if form.is_valid():
         with FormRefusal() as refusal:
@@ -226,7 +224,7 @@ def comment_create(request, recommendation_id):
             message = None
             if "parent" in error.fields:
                 # Not a comment of this thread: the text comes back in the thread's own form.
-                form, open_form = _rebind_without_parent(request, rec, team), None
+                form, open_form = _rebind_without_parent(request, rec, team, thread_), None
                 form.add_error(None, error.message)
             elif error.fields:
                 apply_service_error(form, error)
@@ -239,10 +237,10 @@ def comment_create(request, recommendation_id):
     return _render(request, rec, status=422, open_form=open_form, bound=("reply" if open_form else "comment", form))
 
 
-def _rebind_without_parent(request, rec, team):
+def _rebind_without_parent(request, rec, team, thread_):
     data = request.POST.copy()
     data.pop("parent", None)
-    form = CommentForm(data, team_choices=_team_choices(request.user, team), auto_id=f"c{rec.id}-%s")
+    form = CommentForm(data, team_choices=_team_choices(request.user, team, thread_), auto_id=f"c{rec.id}-%s")
     form.is_valid()
     return form
 

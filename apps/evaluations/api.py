@@ -8,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.audit.services import access_record
+from apps.audit.recording import record_read, record_reads
 from apps.core.api import InputSerializer, TextField, WriteThrottle, paginate, query_params
 from apps.core.errors import Forbidden, NotFound
 from apps.core.request_body import LargeBody
@@ -100,15 +100,14 @@ class EvaluationRequestListApi(APIView):
             rows = rows.filter(iep_id=query["iep"])
         if "status" in query:
             rows = rows.filter(status=query["status"])
-        return paginate(self, request, rows, EvaluationRequestAnyOut, context={"viewer": request.user})
+        return paginate(self, request, rows, EvaluationRequestAnyOut, context={"viewer": request.user},
+                        on_page=lambda page: record_reads(request, [e.iep.student for e in page]))
 
 
 class EvaluationRequestDetailApi(APIView):
     @extend_schema(responses=EvaluationRequestOut)
     def get(self, request, request_id):
-        evaluation = evaluation_request_get_for(request.user, request_id)
-        access_record(actor=request.user, student=evaluation.iep.student, obj=evaluation)
-        return Response(evaluation_request_data(evaluation, request.user))
+        return Response(evaluation_request_data(evaluation_request_get_for(request.user, request_id), request.user))
 
 
 # Decision and engagement --------------------------------------------------------------------
@@ -203,7 +202,7 @@ class _DownloadMixin:
         return super().perform_content_negotiation(request, force=True)
 
     def _download(self, request, evaluation, stored):
-        access_record(actor=request.user, student=evaluation.iep.student, obj=stored, action="download")
+        record_read(request, evaluation.iep.student, stored, action="download")
         return _pdf_response(stored)
 
 
@@ -320,7 +319,7 @@ class EvaluationFindingsApi(APIView):
             version = next((v for v in findings_versions_for(request.user, evaluation) if v.version == wanted), None)
         if version is None:
             raise NotFound()
-        access_record(actor=request.user, student=evaluation.iep.student, obj=version)
+        record_read(request, evaluation.iep.student, version)
         return Response(EvaluationFindingsOut(version).data)
 
     @extend_schema(request=EvaluationFindingsIn, responses=EvaluationFindingsOut)
@@ -401,7 +400,7 @@ class EvaluationQuestionsApi(APIView):
     @extend_schema(responses=CommentOut(many=True))
     def get(self, request, request_id):
         evaluation, thread = self._thread(request, request_id)
-        access_record(actor=request.user, student=evaluation.iep.student, obj=thread)
+        record_read(request, evaluation.iep.student, thread)
         return paginate(self, request, comments_of(thread), CommentOut)
 
     @extend_schema(request=EvaluationQuestionIn, responses={201: CommentOut})

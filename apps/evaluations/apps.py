@@ -15,3 +15,11 @@ class EvaluationsConfig(AppConfig):
         register_activation_check(unconsidered_evaluation_reason)
         # ... and what its IEP page shows.
         register()
+
+        # A route naming an evaluation request reads that child's record (apps.audit.recording).
+        from apps.audit.recording import register_route_subject
+
+        from .models import EvaluationRequest
+
+        register_route_subject("request_id", "evaluationrequest", lambda pk: EvaluationRequest.objects.filter(
+            id=pk).values_list("iep__student_id", "iep__student__district_id").first())

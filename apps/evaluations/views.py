@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.selectors import admin_district_ids
-from apps.audit.services import access_record
+from apps.audit.recording import record_reads
 from apps.core.errors import ApplicationError, Forbidden, NotFound
 from apps.discussions.policy import may_post_in
 from apps.discussions.selectors import comments_of
@@ -248,7 +248,6 @@ def detail(request, request_id):
     e = evaluation_request_get_for(request.user, request_id)
     if is_evaluator_view(request.user, e):
         return redirect("evaluations:workspace", e.id)
-    access_record(actor=request.user, student=e.iep.student, obj=e)
     return _render_detail(request, e)
 
 
@@ -263,8 +262,7 @@ def iep_evaluations(request, iep_id):
 @page
 @require_GET
 def iep_panel(request, iep_id):
-    """The IEP page's evaluation panel, loaded and refreshed (live) by HTMX. The IEP page's own read
-    is the one logged; this refresh of it is not logged again."""
+    """The IEP page's evaluation panel, loaded and refreshed (live) by HTMX."""
     iep = iep_get_for(request.user, iep_id)
     return render(request, "evaluations/_iep_panel.html", _panel_context(request, iep))
 
@@ -331,6 +329,7 @@ def queue(request):
     if not admin_district_ids(request.user):
         raise NotFound()
     rows = list(evaluation_queue_for(request.user))
+    record_reads(request, [e.iep.student for e in rows])
     today = timezone.localdate()
     waiting = sorted((e for e in rows if e.status == Status.REQUESTED), key=lambda e: (e.decision_due, e.id))
     approved = sorted((e for e in rows if e.status in (Status.APPROVED, Status.EVALUATOR_ASSIGNED)),
@@ -407,6 +406,8 @@ def assign(request, request_id):
 def mine(request):
     rows = [{"e": e, "stub": sees_stub_only(request.user, e), "report_due": _due(e.report_due, timezone.localdate())}
             for e in evaluation_requests_visible_to(request.user).filter(evaluator=request.user)]
+    # A stub (not yet attested) names the child's district only, and its evaluator has no role to record.
+    record_reads(request, [row["e"].iep.student for row in rows])
     return render(request, "evaluations/mine.html", {"rows": rows})
 
 
@@ -416,8 +417,6 @@ def workspace(request, request_id):
     e = evaluation_request_get_for(request.user, request_id)
     if not is_evaluator_view(request.user, e):
         return redirect("evaluations:detail", e.id)
-    if not sees_stub_only(request.user, e):
-        access_record(actor=request.user, student=e.iep.student, obj=e)
     return _render_workspace(request, e)
 
 

@@ -1,5 +1,6 @@
 """The IEP's live channel: /ws/ieps/<id>/. It forwards committed events to the team and lets a
-client catch up from the event log. Every read goes through selectors; nothing here writes."""
+client catch up from the event log. Every read goes through selectors; the only write is the
+access record of opening the channel."""
 import asyncio
 import json
 import random
@@ -11,14 +12,16 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import timezone
 
+from apps.audit.services import access_record
 from apps.core.bounds import bounded_json_loads
 from apps.core.errors import NotFound
 from apps.core.live import iep_group, user_group
 from apps.core.security import socket_security_event
 
+from apps.students.models import Role
 from apps.students.selectors import membership_for
 
-from .selectors import event_presenter_for, events_after, hidden_recommendation_ids, iep_get_for, iep_last_seq
+from .selectors import event_presenter_for, event_redacted_now, events_after, iep_get_for, iep_last_seq
 
 CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_NOT_ALLOWED = 4403
@@ -30,13 +33,18 @@ RESYNC_BATCH = 200
 reads = partial(database_sync_to_async, thread_sensitive=False)
 
 
-@reads
-def _access(user, iep_id):
-    """(the IEP, the hidden recommendation ids, when the membership expires) if this person may
-    see the IEP now, else None. A fresh user object: no memo from earlier checks."""
+def _fresh(user):
+    """The person as the database has them now: no memo of memberships from earlier checks."""
     from apps.accounts.models import User
 
-    fresh = User.objects.filter(id=user.id, is_active=True).first()
+    return User.objects.filter(id=user.id, is_active=True).first()
+
+
+@reads
+def _access(user, iep_id):
+    """(the IEP, whether their view is an evaluator's scope, when the membership expires) if this
+    person may see the IEP now, else None."""
+    fresh = _fresh(user)
     if fresh is None:
         return None
     try:
@@ -44,13 +52,30 @@ def _access(user, iep_id):
     except NotFound:
         return None
     membership = membership_for(fresh, iep.student_id)
-    return iep, hidden_recommendation_ids(fresh, iep), membership.expires_at if membership else None
+    scoped = membership is not None and membership.role == Role.EVALUATOR
+    return iep, scoped, membership.expires_at if membership else None
+
+
+@reads
+def _record_opened(user, iep):
+    """Opening the channel is a read of the child's record (what it then forwards comes with it)."""
+    fresh = _fresh(user)
+    if fresh is not None:
+        access_record(actor=fresh, student=iep.student, obj=iep, action="live")
 
 
 @reads
 def _events_after(user, iep, after, limit):
-    present = event_presenter_for(user, iep)
+    fresh = _fresh(user)
+    if fresh is None:
+        return []
+    present = event_presenter_for(fresh, iep)
     return [present(e) for e in events_after(iep, after)[:limit]]
+
+
+@reads
+def _redacted_now(user_id, iep_id, recommendation_id):
+    return event_redacted_now(user_id, iep_id, recommendation_id)
 
 
 @reads
@@ -90,7 +115,8 @@ class IEPConsumer(AsyncWebsocketConsumer):
         if access is None:
             await self._refuse(CLOSE_NOT_ALLOWED, "not_allowed", "You are not on this child's team.")
             return
-        self.iep, self.hidden, self.expires_at = access
+        self.iep, self.scoped, self.expires_at = access
+        await _record_opened(user, self.iep)
         self.groups_joined = [iep_group(self.iep.id), user_group(user.id)]
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
@@ -176,7 +202,7 @@ class IEPConsumer(AsyncWebsocketConsumer):
         if access is None:
             await self._refuse(CLOSE_NOT_ALLOWED, "access_ended", "Your access to this IEP has ended.")
             return False
-        self.iep, self.hidden, self.expires_at = access
+        self.iep, self.scoped, self.expires_at = access
         return True
 
     # Channel-layer handlers --------------------------------------------------------------
@@ -191,7 +217,11 @@ class IEPConsumer(AsyncWebsocketConsumer):
             await super().dispatch(message)
 
     async def iep_event(self, message):
-        hidden = message.get("recommendation") in self.hidden
+        # An evaluator's socket asks, per event and at the moment it is sent, whether the event's
+        # recommendation is in their scope now: a list taken at connect would miss a
+        # recommendation created later and lag a scope that changed. The team's sockets see
+        # every event of the IEP and forward without a database read.
+        hidden = self.scoped and await _redacted_now(self.user.id, self.iep.id, message.get("recommendation"))
         await self.send(text_data=message["redacted"] if hidden else message["text"])
 
     async def access_changed(self, message):

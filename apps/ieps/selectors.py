@@ -39,10 +39,6 @@ def iep_get_for(user, iep_id) -> IEP:
     return iep
 
 
-def ieps_of_student(student) -> QuerySet[IEP]:
-    return IEP.objects.filter(student=student).select_related("student")
-
-
 def recommendations_visible_to(user) -> QuerySet[Recommendation]:
     evaluated_students, allowed = _evaluator_scope(user)
     return Recommendation.objects.filter(
@@ -88,11 +84,39 @@ def events_after(iep, after: int = 0) -> QuerySet[Event]:
     return Event.objects.filter(iep=iep, seq__gt=after).order_by("seq")
 
 
+def recommendation_scope_for(user, iep) -> set[int] | None:
+    """None when the person sees every recommendation of the IEP; for an evaluator, the ids their
+    scope allows as it is now. Anything not in it is hidden: a recommendation created later too."""
+    evaluator = _evaluator_membership(user, iep.student_id)
+    if evaluator is None:
+        return None
+    return set(EvaluatorScope.objects.filter(membership=evaluator, recommendation__iep=iep)
+               .values_list("recommendation_id", flat=True))
+
+
+def is_redacted(scope: set[int] | None, recommendation_id: int | None) -> bool:
+    """Whether an event about this recommendation is hidden from someone with this scope. Events
+    about the IEP itself (its status) are for everyone who may see the IEP."""
+    return scope is not None and recommendation_id is not None and recommendation_id not in scope
+
+
 def event_presenter_for(user, iep):
     """Turns events into what this person may see: out-of-scope ones redacted, never skipped,
     so the sequence a client holds stays gapless."""
-    hidden = hidden_recommendation_ids(user, iep)
-    return lambda event: event.as_message(redacted=event.recommendation_id in hidden)
+    scope = recommendation_scope_for(user, iep)
+    return lambda event: event.as_message(redacted=is_redacted(scope, event.recommendation_id))
+
+
+def event_redacted_now(user_id: int, iep_id: int, recommendation_id: int | None) -> bool:
+    """For an evaluator's open socket, one event at the moment it is sent: hidden unless their
+    evaluator scope allows its recommendation now. Read afresh (no memo on a long-lived user), so
+    a recommendation created after they connected, or a scope that changed meanwhile, counts."""
+    if recommendation_id is None:
+        return False
+    evaluating = Membership.objects.filter(active_membership_q(), user_id=user_id, role=Role.EVALUATOR,
+                                           student__ieps=iep_id)
+    return not EvaluatorScope.objects.filter(membership__in=evaluating, recommendation_id=recommendation_id,
+                                             recommendation__iep_id=iep_id).exists()
 
 
 def iep_last_seq(iep_id) -> int:

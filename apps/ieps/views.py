@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.selectors import admin_district_ids
-from apps.audit.services import access_record
+from apps.audit.recording import record_reads
 from apps.students.models import Role
 from apps.students.policy import may_invite_member, may_view_access_log
 from apps.students.selectors import memberships_of, role_for, student_get_for, students_visible_to, team_for
@@ -70,6 +70,7 @@ def home(request):
     for student in students:
         grouped[GROUP_OF_ROLE.get(my_roles.get(student.id), "district")].append(student)
     groups = [{"key": key, "title": title, "students": grouped[key]} for key, title in HOME_GROUPS if grouped[key]]
+    record_reads(request, students)
     return render(request, "ieps/home.html", {
         "groups": groups,
         "students": students,
@@ -80,7 +81,6 @@ def home(request):
 @page
 def student_page(request, student_id):
     student = student_get_for(request.user, student_id)
-    access_record(actor=request.user, student=student, obj=student)
     return render_student_page(request, student)
 
 
@@ -105,7 +105,6 @@ def render_student_page(request, student, *, iep_form=None, status=200):
 @page
 def iep_page(request, iep_id):
     iep = iep_get_for(request.user, iep_id)
-    access_record(actor=request.user, student=iep.student, obj=iep)
     return render_iep_page(request, iep)
 
 
@@ -205,7 +204,6 @@ def _comparison(request, versions):
 @page
 def recommendation_page(request, recommendation_id):
     rec = recommendation_get_for(request.user, recommendation_id)
-    access_record(actor=request.user, student=rec.iep.student, obj=rec)
     return render_recommendation_page(request, rec)
 
 
@@ -255,8 +253,7 @@ def _card_context(request, rec):
 
 @page
 def recommendation_card(request, recommendation_id):
-    """One recommendation as the IEP page shows it, for the live client to swap in after a change.
-    The IEP page's own read is the one logged; this refresh of it is not logged again."""
+    """One recommendation as the IEP page shows it, for the live client to swap in after a change."""
     rec = recommendation_get_for(request.user, recommendation_id)
     return render(request, "ieps/_rec_body.html", _card_context(request, rec))
 

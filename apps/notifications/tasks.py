@@ -2,7 +2,9 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.core.task_retries import RETRYING
 
@@ -18,9 +20,10 @@ def deliver_email(notification_id: int) -> bool:
         )
         if notification is None or notification.emailed_at is not None:
             return False
-        body = notification.text
-        if notification.url:
-            body += f"\n\n{settings.SITE_URL.rstrip('/')}{notification.url}"
+        # An e-mail leaves the product: one short line and a link, never the record. The
+        # notification's text is read in the product, where access is checked and recorded.
+        body = _("Open it in the IEP Team Workspace:") + (
+            f"\n{settings.SITE_URL.rstrip('/')}{notification.url or reverse('notifications:list')}")
         send_mail(notification.subject, body, None, [notification.user.email])
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])

@@ -16,7 +16,6 @@ from .selectors import (
     member_get_for,
     memberships_of,
     student_get_for,
-    students_visible_to,
     team_for,
 )
 from .services import invitation_cancel, invitation_create, invitation_resend, membership_remove
@@ -46,12 +45,6 @@ class StudentOut(serializers.ModelSerializer):
     class Meta:
         model = Student
         fields = ["id", "first_name", "last_name", "date_of_birth", "school", "district"]
-
-
-class StudentListApi(APIView):
-    @extend_schema(responses=StudentOut(many=True))
-    def get(self, request):
-        return paginate(self, request, students_visible_to(request.user), StudentOut)
 
 
 class TeamMemberOut(serializers.Serializer):

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.core.middleware.ApplicationErrorPages",
+    "apps.audit.recording.AccessRecordMiddleware",
     # Last: it turns a lockout flagged during sign-in into the lockout answer (apps.accounts.lockout).
     "axes.middleware.AxesMiddleware",
 ]

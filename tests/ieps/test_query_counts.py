@@ -63,22 +63,27 @@ def _bulk_world(demo, n):
 # admin rights, the visibility of the parent record, then count and page (IEP detail: the caller's
 # membership and the access-log insert instead of count and page). The recommendation list and the
 # events ask one more: whether the caller is an evaluator whose view stops at disputed recommendations.
+# The IEP list of a student asks one more too: it is built from ieps_visible_to (the caller's
+# district admin rights), so an evaluator's list stops at the IEPs in dispute. Every read also
+# writes the access record (apps.audit.recording): the child the route names (one query) and one
+# insert, none for the child's own parents; a list across children (the student list) asks the
+# caller's roles for all of them at once instead.
 CASES = {
     "student list": ("admin", lambda d, iep: "/api/v1/students/?page_size=200",
-                     lambda n: n + 2, 4),
+                     lambda n: n + 2, 6),
     "IEP detail": ("casemanager", lambda d, iep: f"/api/v1/ieps/{iep.id}/", None, 5),
     "recommendation list": ("ot", lambda d, iep: f"/api/v1/ieps/{iep.id}/recommendations/?page_size=200",
-                            lambda n: n, 6),
+                            lambda n: n, 7),
     "IEP list of a student": ("parent.maya", lambda d, iep: f"/api/v1/students/{d.maya.id}/ieps/?page_size=200",
-                              lambda n: n + 2, 5),
+                              lambda n: n + 2, 7),
     "team": ("slp", lambda d, iep: f"/api/v1/students/{d.maya.id}/team/?page_size=200",
-             lambda n: n + 4, 5),
+             lambda n: n + 4, 7),
     "versions": ("ot", lambda d, iep: f"/api/v1/recommendations/{d.maya_recs[0].id}/versions/?page_size=200",
-                 lambda n: n + 1, 5),
+                 lambda n: n + 1, 7),
     "positions": ("parent.maya",
                   lambda d, iep: f"/api/v1/recommendations/{d.maya_recs[0].id}/positions/?page_size=200",
-                  lambda n: n + 2, 5),
-    "events": ("ot", lambda d, iep: f"/api/v1/ieps/{iep.id}/events/?page_size=200", lambda n: n, 6),
+                  lambda n: n + 2, 6),
+    "events": ("ot", lambda d, iep: f"/api/v1/ieps/{iep.id}/events/?page_size=200", lambda n: n, 7),
     "access log": ("parent.maya", lambda d, iep: f"/api/v1/students/{d.maya.id}/access-log/?page_size=200",
                    lambda n: n, 6),
 }

@@ -203,5 +203,5 @@ def evaluation_findings_amend(*, actor, request: EvaluationRequest, summary: str
                  data=team_data(evaluation_request_reload(request.id)))
     notify(team_of(request), "evaluation.amended",
            _("The independent evaluation of %(child)s was amended") % {"child": request.iep.student.first_name},
-           note, url=link_to(request))
+           _("Read the amended findings, then record that you considered them."), url=link_to(request))
     return version

@@ -146,8 +146,9 @@ def evaluation_request_decide(*, actor, request: EvaluationRequest, decision: st
         text = _("The district will fund it. The report is due by %(due)s.") % {"due": request.report_due.isoformat()}
     else:
         subject = _("Independent evaluation for %(child)s denied") % {"child": child}
-        text = _("%(note)s\n\nThe district has filed for due process (%(ref)s); a hearing officer will decide.") % {
-            "note": note, "ref": request.due_process_reference}
+        # The district's note is read on the request, not carried in the notification.
+        text = _("The district has filed for due process (%(ref)s); a hearing officer will decide.") % {
+            "ref": request.due_process_reference}
     recipients = {u.id: u for u in [request.requested_by, *team_of(request)]}
     notify(list(recipients.values()), "evaluation.decided", subject, text, url=link_to(request))
     return request
@@ -229,9 +230,11 @@ def evaluation_request_revoke(*, actor, request: EvaluationRequest, note: str = 
         raise ApplicationError(_("Say why the engagement ends."), fields={"note": [_("Required.")]})
     evaluator, had_attested = request.evaluator, request.status in ENGAGED
     request = _end(actor, request, Status.REVOKED, note, "evaluation.revoked")
-    # Someone who never attested is told nothing of the case, the reason included.
+    # Their access ends now: the notification says so and carries nothing of the case (the
+    # district's reason included; it stays on the request).
     notify([evaluator], "evaluation.revoked", _("Your evaluation engagement was ended by the district"),
-           note if had_attested else _("The district ended the engagement before it began."), url="")
+           _("Your access to the case has ended.") if had_attested
+           else _("The district ended the engagement before it began."), url="")
     return request
 
 
