@@ -1,23 +1,49 @@
-"""notify(): any app tells people something. In the app at once; by e-mail a little later,
-through Celery, once the transaction that caused it has committed."""
+"""notify(): any app tells people something. In the app at once (and live, on the person's own
+channel); by e-mail a little later, through Celery, once the transaction that caused it has
+committed; each as the recipient's preferences say."""
+from collections.abc import Callable
+
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.core.errors import NotFound
 
 from .models import Notification
+from .preferences import DIGEST, IMMEDIATE, OFF, preference_of, setting_for
+
+# Text is either a string, or a function of the recipient that answers (subject, text): it is then
+# written in each recipient's own language.
+Compose = Callable[[object], tuple[str, str]]
 
 
-def notify(users, kind: str, subject: str, text: str = "", url: str = "") -> list[Notification]:
+def notify(users, kind: str, subject: str = "", text: str = "", url: str = "", *, about: tuple[str, int] | None = None,
+           compose: Compose | None = None, key: str | None = None) -> list[Notification]:
+    from .live import push_unread_count
     from .tasks import deliver_email
 
-    rows = Notification.objects.bulk_create(
-        [Notification(user=u, kind=kind, subject=subject[:200], text=text, url=url) for u in users]
-    )
+    rows = []
+    for user in users:
+        setting = setting_for(preference_of(user), kind)
+        if not setting["in_app"] and setting["email"] == OFF:
+            continue
+        if compose is not None:
+            with translation.override(user.preferred_language or "en"):
+                subject, text = compose(user)
+        rows.append(Notification(
+            user=user, kind=kind, subject=str(subject)[:200], text=str(text), url=url,
+            about_kind=about[0] if about else "", about_id=about[1] if about else None, delivery_key=key,
+            in_app=setting["in_app"], email_mode=setting["email"] if user.email else OFF,
+        ))
+    rows = Notification.objects.bulk_create(rows)
     for row in rows:
-        if row.user.email:
+        if row.email_mode == IMMEDIATE:
             deliver_email.delay_on_commit(row.id)
+        if row.in_app:
+            push_unread_count(row.user_id)
     return rows
+
+
+__all__ = ["notify", "notification_mark_read", "notifications_mark_all_read", "DIGEST"]
 
 
 @transaction.atomic
@@ -28,10 +54,20 @@ def notification_mark_read(*, actor, notification_id: int) -> Notification:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        _push_after_commit(actor.id)
     return notification
 
 
 @transaction.atomic
 def notifications_mark_all_read(*, actor) -> int:
     """Marks every unread notification of this person read; answers how many."""
-    return Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())
+    marked = Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())
+    if marked:
+        _push_after_commit(actor.id)
+    return marked
+
+
+def _push_after_commit(user_id):
+    from .live import push_unread_count
+
+    push_unread_count(user_id)

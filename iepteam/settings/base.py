@@ -157,6 +157,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_BEAT_SCHEDULE = {}
+# Reminders by sweep, not by ETA (DESIGN.md): one beat task a minute claims what is due.
+CELERY_BEAT_SCHEDULE["sweep-reminders"] = {"task": "apps.deadlines.tasks.sweep_reminders", "schedule": 60.0}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -225,6 +227,16 @@ WEBSOCKET_HEARTBEAT_SECONDS = 25
 # How often an open socket re-checks its person's access (besides the moment a membership
 # expires, and the messages sent when one is revoked or the person signs out).
 WEBSOCKET_ACCESS_CHECK_SECONDS = 300
+
+# Deadlines and reminders (apps.deadlines; API.md "Deadlines, reminders and notifications").
+DEADLINE_ESCALATE_AFTER_DAYS = int(os.environ.get("DEADLINE_ESCALATE_AFTER_DAYS", "2"))
+CONSENT_RESPONSE_DAYS = int(os.environ.get("CONSENT_RESPONSE_DAYS", "10"))
+DEADLINE_REMINDER_DAYS_BEFORE = (14, 7, 1)
+# Per kind, when a kind needs other offsets than the default above.
+DEADLINE_REMINDER_DAYS_BEFORE_BY_KIND = {}
+DEADLINE_REMINDER_HOUR = 8
+DEADLINE_DEFAULT_TIMEZONE = "America/New_York"
+DEADLINE_SWEEP_BATCH_SIZE = int(os.environ.get("DEADLINE_SWEEP_BATCH_SIZE", "100"))
 
 # Third-party evaluation (apps.evaluations; 34 CFR 300.502).
 # The district decides "without unnecessary delay": 10 school days, counted as 14 calendar days.
