@@ -3,7 +3,12 @@ from celery import shared_task
 
 @shared_task
 def sweep_reminders() -> int:
-    """The beat's minute task: one sweep. Idempotent, and safe beside another sweep."""
+    """The beat's minute task: one sweep, then the e-mail outbox. Idempotent, and safe beside
+    another sweep."""
+    from apps.notifications.tasks import email_outbox_flush
+
     from .reminders import sweep
 
-    return sweep()
+    sent = sweep()
+    email_outbox_flush()
+    return sent

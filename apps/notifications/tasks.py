@@ -14,7 +14,7 @@ def deliver_email(notification_id: int) -> bool:
         notification = (
             Notification.objects.select_for_update().select_related("user").filter(id=notification_id).first()
         )
-        if notification is None or notification.emailed_at is not None:
+        if notification is None or notification.emailed_at is not None or notification.email_mode != "immediate":
             return False
         body = notification.text
         if notification.url:
@@ -29,3 +29,16 @@ def deliver_email(notification_id: int) -> bool:
 def send_email(subject: str, body: str, to: list[str]) -> None:
     """A message that is not a notification row (an invitation to someone without an account)."""
     send_mail(subject, body, None, to)
+
+
+def email_outbox_flush() -> int:
+    """Queues again the e-mails that should have gone at once and have not, after a while: the
+    notification row is the outbox, so a task lost with a killed worker is not a lost e-mail."""
+    from datetime import timedelta
+
+    stale = timezone.now() - timedelta(seconds=settings.NOTIFICATION_EMAIL_RETRY_AFTER_SECONDS)
+    ids = list(Notification.objects.filter(email_mode="immediate", emailed_at__isnull=True, created_at__lt=stale)
+               .values_list("id", flat=True)[:1000])
+    for notification_id in ids:
+        deliver_email.delay(notification_id)
+    return len(ids)

@@ -158,7 +158,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_BEAT_SCHEDULE = {}
 # Reminders by sweep, not by ETA (DESIGN.md): one beat task a minute claims what is due.
-CELERY_BEAT_SCHEDULE["sweep-reminders"] = {"task": "apps.deadlines.tasks.sweep_reminders", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["sweep-reminders"] = {"task": "apps.deadlines.tasks.sweep_reminders",
+                                           "schedule": float(os.environ.get("DEADLINE_SWEEP_SECONDS", "60"))}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -237,6 +238,9 @@ DEADLINE_REMINDER_DAYS_BEFORE_BY_KIND = {}
 DEADLINE_REMINDER_HOUR = 8
 DEADLINE_DEFAULT_TIMEZONE = "America/New_York"
 DEADLINE_SWEEP_BATCH_SIZE = int(os.environ.get("DEADLINE_SWEEP_BATCH_SIZE", "100"))
+# An e-mail whose task was lost (a worker killed between commit and enqueue) is queued again by
+# the sweep after this long; the e-mail task itself never sends one twice.
+NOTIFICATION_EMAIL_RETRY_AFTER_SECONDS = int(os.environ.get("NOTIFICATION_EMAIL_RETRY_AFTER_SECONDS", "300"))
 
 # Third-party evaluation (apps.evaluations; 34 CFR 300.502).
 # The district decides "without unnecessary delay": 10 school days, counted as 14 calendar days.
