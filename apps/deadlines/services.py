@@ -192,8 +192,8 @@ def deadline_create(*, actor, student: Student, kind: str, subject: str, due_at:
 def deadline_close(*, actor, deadline: Deadline, met: bool) -> Deadline:
     """Met or cancelled by a case manager or district administrator; nothing more is sent for it."""
     fresh = _locked(deadline)
-    if fresh.status != OPEN:
-        raise Conflict(_("This deadline is already closed."), code="deadline_closed")
-    if not may_close_deadline(actor, fresh):
+    if not may_add_deadline(actor, fresh.student):
         raise Forbidden(_("Only the case manager or a district administrator closes a deadline."))
+    if not may_close_deadline(actor, fresh):
+        raise Conflict(_("This deadline is already closed."), code="deadline_closed")
     return _close(fresh, Deadline.Status.MET if met else Deadline.Status.CANCELLED, actor)

@@ -71,3 +71,47 @@ def _push_after_commit(user_id):
     from .live import push_unread_count
 
     push_unread_count(user_id)
+
+
+@transaction.atomic
+def notification_preferences_update(*, actor, timezone_name: str | None = None, digest_hour: int | None = None,
+                                    kinds: dict | None = None, calendar_full_names: bool | None = None):
+    """Changes the keys given and leaves the rest; anything unknown refuses the whole change."""
+    from django.utils.translation import gettext as _
+
+    from apps.core.errors import ApplicationError
+
+    from .models import NotificationPreference
+    from .preferences import EMAIL_CHOICES, KINDS, is_known_timezone
+
+    problems = {}
+    if timezone_name is not None and timezone_name != "" and not is_known_timezone(timezone_name):
+        problems["timezone"] = [_("Unknown time zone; use a name such as America/Chicago.")]
+    if digest_hour is not None and not (isinstance(digest_hour, int) and 0 <= digest_hour <= 23):
+        problems["digest_hour"] = [_("An hour from 0 to 23.")]
+    for kind, change in (kinds or {}).items():
+        if kind not in KINDS:
+            problems[f"kinds.{kind}"] = [_("Not a kind of notification.")]
+            continue
+        if not isinstance(change, dict) or not change or set(change) - {"email", "in_app"}:
+            problems[f"kinds.{kind}"] = [_("Give email and/or in_app.")]
+            continue
+        if "email" in change and change["email"] not in EMAIL_CHOICES:
+            problems[f"kinds.{kind}.email"] = [_("immediate, digest or off")]
+        if "in_app" in change and not isinstance(change["in_app"], bool):
+            problems[f"kinds.{kind}.in_app"] = [_("true or false")]
+    if problems:
+        raise ApplicationError(_("These preferences are not valid; nothing was changed."), fields=problems)
+    row, _created = NotificationPreference.objects.select_for_update().get_or_create(user=actor)
+    if timezone_name is not None:
+        row.timezone = timezone_name
+    if digest_hour is not None:
+        row.digest_hour = digest_hour
+    if calendar_full_names is not None:
+        row.calendar_full_names = calendar_full_names
+    merged = dict(row.kinds or {})
+    for kind, change in (kinds or {}).items():
+        merged[kind] = {**merged.get(kind, {}), **change}
+    row.kinds = merged
+    row.save()
+    return row
