@@ -60,3 +60,8 @@ def _zones() -> set[str]:
     if not _ZONES:
         _ZONES.update(available_timezones())
     return _ZONES
+
+
+def common_zones() -> list[str]:
+    """The zones offered on the page: every canonical Area/City name (the API takes any IANA name)."""
+    return sorted(z for z in _zones() if "/" in z and not z.startswith(("Etc/", "SystemV/", "posix/", "right/")))

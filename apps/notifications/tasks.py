@@ -4,6 +4,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from .email import digest_message, notification_message
 from .models import Notification
 
 
@@ -16,10 +17,7 @@ def deliver_email(notification_id: int) -> bool:
         )
         if notification is None or notification.emailed_at is not None or notification.email_mode != "immediate":
             return False
-        body = notification.text
-        if notification.url:
-            body += f"\n\n{settings.SITE_URL.rstrip('/')}{notification.url}"
-        send_mail(notification.subject, body, None, [notification.user.email])
+        notification_message(notification).send()
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
     return True
@@ -42,3 +40,34 @@ def email_outbox_flush() -> int:
     for notification_id in ids:
         deliver_email.delay(notification_id)
     return len(ids)
+
+
+def digests_send(now=None) -> int:
+    """Each person's daily digest, once a day at their digest hour where they are; nobody gets an
+    empty one. Answers how many were sent."""
+    from zoneinfo import ZoneInfo
+
+    from .models import NotificationPreference
+
+    now = now or timezone.now()
+    sent = 0
+    waiting = (Notification.objects.filter(email_mode="digest", emailed_at__isnull=True)
+               .values_list("user_id", flat=True).distinct())
+    for user_id in list(waiting):
+        with transaction.atomic():
+            preference, _created = NotificationPreference.objects.select_for_update().get_or_create(user_id=user_id)
+            zone = ZoneInfo(preference.timezone or settings.DEADLINE_DEFAULT_TIMEZONE)
+            local = now.astimezone(zone)
+            if local.hour < preference.digest_hour or preference.last_digest_on == local.date():
+                continue
+            rows = list(Notification.objects.select_for_update().select_related("user")
+                        .filter(user_id=user_id, email_mode="digest", emailed_at__isnull=True, created_at__lte=now)
+                        .order_by("created_at", "id"))
+            if not rows or not rows[0].user.email:
+                continue
+            digest_message(rows[0].user, rows).send()
+            Notification.objects.filter(id__in=[r.id for r in rows]).update(emailed_at=timezone.now())
+            preference.last_digest_on = local.date()
+            preference.save(update_fields=["last_digest_on"])
+            sent += 1
+    return sent

@@ -98,7 +98,7 @@ def evaluation_request_assign(*, actor, request: EvaluationRequest, evaluator_id
     # Nothing of the case in it: the evaluator has not attested yet.
     notify([evaluator], "evaluation.assigned", _("An independent evaluation engagement awaits you"),
            _("A district asked you to carry out an independent educational evaluation. Confirm your "
-             "independence to see the case."), url="")
+             "independence to see the case."), url=f"/evaluations/{request.id}/work/")
     return request
 
 
