@@ -44,6 +44,8 @@ urlpatterns = [
     path("deadlines/<int:deadline_id>/", deadlines.DeadlineDetailApi.as_view(), name="deadline-detail"),
     path("deadlines/<int:deadline_id>/met/", deadlines.DeadlineMetApi.as_view(), name="deadline-met"),
     path("deadlines/<int:deadline_id>/cancel/", deadlines.DeadlineCancelApi.as_view(), name="deadline-cancel"),
+    path("me/calendar/", deadlines.CalendarApi.as_view(), name="calendar"),
+    path("me/calendar/reset/", deadlines.CalendarResetApi.as_view(), name="calendar-reset"),
     path("me/notification-preferences/", notifications.NotificationPreferencesApi.as_view(),
          name="notification-preferences"),
     path("notifications/", notifications.NotificationListApi.as_view(), name="notification-list"),

@@ -169,3 +169,25 @@ class DeadlineMetApi(_CloseApi):
 
 class DeadlineCancelApi(_CloseApi):
     met = False
+
+
+class CalendarOut(serializers.Serializer):
+    url = serializers.CharField()
+
+
+class CalendarApi(APIView):
+    @extend_schema(responses=CalendarOut)
+    def get(self, request):
+        from .feed import feed_of, feed_url
+
+        return Response({"url": feed_url(feed_of(request.user))})
+
+
+class CalendarResetApi(APIView):
+    throttle_classes = [WriteThrottle]
+
+    @extend_schema(request=None, responses=CalendarOut)
+    def post(self, request):
+        from .feed import calendar_feed_reset, feed_url
+
+        return Response({"url": feed_url(calendar_feed_reset(actor=request.user))})
