@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils import translation
-from django.utils.translation import gettext as _, gettext_lazy as _lazy
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -96,14 +96,14 @@ def unsubscribe(request, token):
 
 
 class PreferencesForm(forms.Form):
-    timezone = forms.ChoiceField(label=_lazy("Time zone"), required=False,
-                                 help_text=_lazy("Reminders come at 8 in the morning where you are. "
+    timezone = forms.ChoiceField(label=gettext_lazy("Time zone"), required=False,
+                                 help_text=gettext_lazy("Reminders come at 8 in the morning where you are. "
                                                  "Leave it empty to use your school district's."))
-    digest_hour = forms.TypedChoiceField(label=_lazy("Daily summary at"), coerce=int,
+    digest_hour = forms.TypedChoiceField(label=gettext_lazy("Daily summary at"), coerce=int,
                                          choices=[(h, f"{h:02d}:00") for h in range(24)])
     calendar_full_names = forms.BooleanField(
-        label=_lazy("Show children's full names in my calendar feed"), required=False,
-        help_text=_lazy("Calendar apps are often shared and synced to phones; by default the feed shows first names only."))
+        label=gettext_lazy("Show children's full names in my calendar feed"), required=False,
+        help_text=gettext_lazy("Calendar apps are often shared and synced to phones; by default the feed shows first names only."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
