@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import DistrictMembership, User
 from apps.notifications.preferences import zone_of
-from apps.notifications.services import notify
+from apps.notifications.services import NotifyBatch, notify
 
 from .days import district_zone, reminder_moment
 from .models import Deadline, Participant, Reminder
@@ -91,38 +91,57 @@ def _compose(reminder: Reminder):
     return compose
 
 
-def _deliver(reminder: Reminder, now: datetime) -> int:
+class _Outcome:
+    """What one claimed batch did, written back in a few statements."""
+
+    def __init__(self, users):
+        self.notes = NotifyBatch(users)
+        self.sent: list[int] = []
+        self.superseded: list[int] = []
+        self.stale: list[int] = []
+        self.next_overdue: list[Reminder] = []
+
+    def save(self, now: datetime) -> int:
+        self.notes.flush()
+        stamp = timezone.now()
+        Reminder.objects.filter(id__in=self.sent).update(sent_at=stamp)
+        Reminder.objects.filter(id__in=self.superseded).update(sent_at=stamp, superseded=True)
+        Reminder.objects.filter(id__in=self.stale).delete()
+        # A reminder already planned for that date stays the only one (the unique constraint).
+        Reminder.objects.bulk_create(self.next_overdue, ignore_conflicts=True)
+        return len(self.sent)
+
+
+def _deliver(reminder: Reminder, now: datetime, out: _Outcome) -> None:
     deadline = reminder.deadline
     if deadline.status != Deadline.Status.OPEN:
-        reminder.delete()  # closing removes them; this only catches a close racing the claim
-        return 0
+        out.stale.append(reminder.id)  # closing removes them; this only catches a close racing the claim
+        return
     if reminder.kind == Reminder.Kind.OVERDUE:
         later = Reminder.objects.filter(deadline_id=deadline.id, user_id=reminder.user_id, kind=reminder.kind,
                                         sent_at__isnull=True, at__lte=now, on_date__gt=reminder.on_date)
         if later.exists():
             # Several overdue reminders for one person at once: only the latest says anything.
-            reminder.superseded = True
-            reminder.sent_at = timezone.now()
-            reminder.save(update_fields=["superseded", "sent_at"])
-            return 0
+            out.superseded.append(reminder.id)
+            return
     with translation.override(reminder.user.preferred_language or "en"):
         notify([reminder.user], NOTIFICATION_KIND[reminder.kind], url=deadline_url(deadline),
-               about=("deadline", deadline.id), compose=_compose(reminder), key=f"reminder:{reminder.id}")
-    reminder.sent_at = timezone.now()
-    reminder.save(update_fields=["sent_at"])
+               about=("deadline", deadline.id), compose=_compose(reminder), key=f"reminder:{reminder.id}",
+               batch=out.notes)
+    out.sent.append(reminder.id)
     if reminder.kind == Reminder.Kind.OVERDUE:
         zone = zone_of(reminder.user, district_zone(deadline.student.district_id))
         day = _first_future_day(max(reminder.on_date + timedelta(days=1), now.astimezone(zone).date()), zone, now)
-        Reminder.objects.bulk_create([Reminder(deadline=deadline, user=reminder.user, kind=reminder.kind,
-                                               on_date=day, at=reminder_moment(day, zone))], ignore_conflicts=True)
-    return 1
+        out.next_overdue.append(Reminder(deadline=deadline, user=reminder.user, kind=reminder.kind, on_date=day,
+                                         at=reminder_moment(day, zone)))
 
 
 def sweep(now: datetime | None = None, batch_size: int | None = None) -> int:
     """Sends every reminder whose moment has come; answers how many were sent. Safe to run on
     several workers at once: each batch is claimed under row locks, skipping rows another sweep
-    holds, and committed before the next is claimed, so a killed worker loses only its open
-    batch, which the next sweep takes again."""
+    holds, and committed (notifications, sent marks, the e-mail tasks queued on commit) before
+    the next is claimed, so a killed worker loses only its open batch, which the next sweep
+    takes again."""
     now = now or timezone.now()
     batch_size = batch_size or settings.DEADLINE_SWEEP_BATCH_SIZE
     sent = 0
@@ -136,8 +155,10 @@ def sweep(now: datetime | None = None, batch_size: int | None = None) -> int:
             )
             if not batch:
                 return sent
+            out = _Outcome({r.user for r in batch})
             for reminder in batch:
-                sent += _deliver(reminder, now)
+                _deliver(reminder, now, out)
+            sent += out.save(now)
 
 
 __all__ = ["reminders_plan", "sweep", "Participant"]

@@ -24,6 +24,26 @@ def deliver_email(notification_id: int) -> bool:
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def deliver_emails(notification_ids: list[int]) -> int:
+    """Many notifications by e-mail over one connection (a sweep's batch). The rows are locked
+    and marked in one transaction, as deliver_email does one, so a retry or a duplicate task
+    sends nothing twice."""
+    from django.core.mail import get_connection
+
+    with transaction.atomic():
+        rows = list(Notification.objects.select_for_update(of=("self",)).select_related("user")
+                    .filter(id__in=notification_ids, emailed_at__isnull=True, email_mode="immediate")
+                    .order_by("id"))
+        if not rows:
+            return 0
+        messages = [notification_message(row) for row in rows]
+        with get_connection() as connection:
+            connection.send_messages(messages)
+        Notification.objects.filter(id__in=[row.id for row in rows]).update(emailed_at=timezone.now())
+    return len(rows)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_email(subject: str, body: str, to: list[str]) -> None:
     """A message that is not a notification row (an invitation to someone without an account)."""
     send_mail(subject, body, None, to)
