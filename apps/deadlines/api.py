@@ -2,7 +2,8 @@
 import re
 from datetime import date
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -73,6 +74,7 @@ class DeadlineDetailOut(DeadlineOut):
         return out
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class DueField(serializers.Field):
     """An ISO 8601 time (2027-03-01T15:00:00-05:00), or a date alone for an all-day deadline."""
 

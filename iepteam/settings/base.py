@@ -280,4 +280,6 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
     "KindEnum": "apps.ieps.models.Recommendation.Kind",
     "EvaluationFileKindEnum": "apps.evaluations.models.ReportFile.Kind",
     "EvaluationRequestStatusEnum": "apps.evaluations.models.EvaluationRequest.Status",
+    "DeadlineKindEnum": "apps.deadlines.models.Kind",
+    "ReminderKindEnum": "apps.deadlines.models.Reminder.Kind",
 })
