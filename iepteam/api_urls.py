@@ -4,6 +4,7 @@ from django.urls import path
 from apps.accounts import api as accounts
 from apps.accounts.api import TokenApi
 from apps.audit.api import AccessLogApi
+from apps.deadlines import api as deadlines
 from apps.discussions import api as discussions
 from apps.evaluations import api as evaluations
 from apps.ieps import api as ieps
@@ -46,6 +47,15 @@ urlpatterns = [
          name="recommendation-read"),
     path("comments/<int:comment_id>/", discussions.CommentDetailApi.as_view(), name="comment-detail"),
     path("ieps/<int:iep_id>/unread/", discussions.UnreadApi.as_view(), name="iep-unread"),
+    path("deadlines/", deadlines.DeadlineListApi.as_view(), name="deadline-list"),
+    path("students/<int:student_id>/deadlines/", deadlines.StudentDeadlinesApi.as_view(), name="student-deadlines"),
+    path("deadlines/<int:deadline_id>/", deadlines.DeadlineDetailApi.as_view(), name="deadline-detail"),
+    path("deadlines/<int:deadline_id>/met/", deadlines.DeadlineMetApi.as_view(), name="deadline-met"),
+    path("deadlines/<int:deadline_id>/cancel/", deadlines.DeadlineCancelApi.as_view(), name="deadline-cancel"),
+    path("me/calendar/", deadlines.CalendarApi.as_view(), name="calendar"),
+    path("me/calendar/reset/", deadlines.CalendarResetApi.as_view(), name="calendar-reset"),
+    path("me/notification-preferences/", notifications.NotificationPreferencesApi.as_view(),
+         name="notification-preferences"),
     path("notifications/", notifications.NotificationListApi.as_view(), name="notification-list"),
     path("notifications/<int:notification_id>/read/", notifications.NotificationReadApi.as_view(),
          name="notification-read"),

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("apps.ieps.urls")),
     path("", include("apps.discussions.urls")),
     path("", include("apps.notifications.urls")),
+    path("", include("apps.deadlines.urls")),
     path("", include("apps.evaluations.urls")),
 ]
 

@@ -105,9 +105,34 @@ def comment_create(*, actor, thread: Thread, body: str, parent_id: int | None = 
             _("Open the discussion to read it and reply."),
             url=f"/ieps/{thread.iep_id}/#comment-{comment.id}",
         )
+    _notify_reply_and_question(actor, thread, comment, parent, skip=mentioned | {actor.id})
     ReadMarker.objects.update_or_create(thread=thread, user=actor, defaults={"last_read_comment_id": comment.id})
     _event(comment, "comment.created", actor)
     return comment
+
+
+def _notify_reply_and_question(actor, thread: Thread, comment: Comment, parent: Comment | None, skip: set) -> None:
+    """A reply tells the person replied to; a message in a questions thread (no recommendation:
+    an independent evaluator's questions) tells the family and the school staff. Each in their
+    own language; a mention already told someone, so nobody hears of one comment twice."""
+    from apps.accounts.models import User
+    from apps.students.models import Membership, Role, active_membership_q
+
+    student = thread.iep.student
+    if parent is not None and parent.author_id not in skip and not parent.deleted:
+        skip = skip | {parent.author_id}
+        notify([parent.author], "comment.reply",
+               url=f"/ieps/{thread.iep_id}/#comment-{comment.id}", about=("comment", comment.id),
+               compose=lambda user: (_("%(who)s replied to your comment about %(child)s") % {
+                   "who": actor.full_name, "child": student.first_name}, comment.body[:300]))
+    if thread.recommendation_id is None:
+        team = Membership.objects.filter(active_membership_q(), student=student,
+                                         role__in=(Role.PARENT, Role.CASE_MANAGER, Role.CLINICIAN))
+        people = list(User.objects.filter(id__in=team.values("user_id")).exclude(id__in=skip))
+        notify(people, "evaluation.question", url=f"/ieps/{thread.iep_id}/evaluations/#comment-{comment.id}",
+               about=("comment", comment.id),
+               compose=lambda user: (_("%(who)s asked the team a question about %(child)s") % {
+                   "who": actor.full_name, "child": student.first_name}, comment.body[:300]))
 
 
 def _lock_own(actor, comment: Comment) -> Comment:

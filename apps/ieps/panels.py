@@ -27,6 +27,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 SLOTS = ("facts", "section", "recommendation")
+# The home page and a student's page take panels too; their `context_fn(request, subject)` gets
+# None (home) or the student.
+PAGE_SLOTS = ("home", "student")
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,8 @@ _PANELS: dict[str, Panel] = {}
 
 def register_panel(name: str, template: str, context_fn: Callable, order: int = 50, *, slot: str = "section",
                    toc_label: str = "", toc_anchor: str = "", script: str = "") -> None:
-    if slot not in SLOTS:
-        raise ValueError(f"slot must be one of {SLOTS}, not {slot!r}")
+    if slot not in SLOTS + PAGE_SLOTS:
+        raise ValueError(f"slot must be one of {SLOTS + PAGE_SLOTS}, not {slot!r}")
     _PANELS[name] = Panel(name, template, context_fn, order, slot, toc_label, toc_anchor, script)
 
 
@@ -59,9 +62,22 @@ def panels_for(request, iep) -> dict[str, list[tuple[Panel, dict]]]:
     """Each slot's panels with their context, for this person and this IEP, in order."""
     shown = {slot: [] for slot in SLOTS}
     for panel in registered_panels():
+        if panel.slot not in shown:
+            continue
         context = panel.context_fn(request, iep)
         if context is not None:
             shown[panel.slot].append((panel, context))
+    return shown
+
+
+def page_panels_for(request, slot: str, subject=None) -> list[tuple[Panel, dict]]:
+    """The home page's (subject None) or a student page's (subject the student) panels."""
+    shown = []
+    for panel in registered_panels():
+        if panel.slot == slot:
+            context = panel.context_fn(request, subject)
+            if context is not None:
+                shown.append((panel, context))
     return shown
 
 

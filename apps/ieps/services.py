@@ -10,6 +10,7 @@ from apps.core.errors import ApplicationError, Conflict, Forbidden
 from apps.students.models import Student
 from apps.students.selectors import role_for
 
+from . import lifecycle
 from .events import event_append
 from .models import IEP, VERSIONED_FIELDS, EvaluatorScope, Position, Recommendation, RecommendationVersion
 from .policy import (
@@ -48,6 +49,7 @@ def iep_create(*, actor, student: Student, meeting_at: date, last_evaluated_on: 
         reevaluation_due=_due(last_evaluated_on, 3, "last_evaluated_on") if last_evaluated_on else None,
         created_by=actor,
     )
+    lifecycle.announce(lifecycle.CREATED, iep, actor)
     return iep
 
 
@@ -115,9 +117,16 @@ def iep_set_status(*, actor, iep: IEP, status: str) -> IEP:
             reason = check(iep)
             if reason:
                 raise Conflict(reason, code="activation_blocked")
-        IEP.objects.filter(student_id=iep.student_id, status=IEP.Status.ACTIVE).update(status=IEP.Status.SUPERSEDED)
+        previous = list(IEP.objects.select_for_update().filter(student_id=iep.student_id, status=IEP.Status.ACTIVE))
+        IEP.objects.filter(id__in=[p.id for p in previous]).update(status=IEP.Status.SUPERSEDED)
+        for old in previous:
+            old.status = IEP.Status.SUPERSEDED
+            lifecycle.announce(lifecycle.SUPERSEDED, old, actor)
     iep.status = status
     iep.save(update_fields=["status"])
+    step = {IEP.Status.PROPOSED: lifecycle.PROPOSED, IEP.Status.ACTIVE: lifecycle.ACTIVATED,
+            IEP.Status.DRAFT: lifecycle.RETURNED_TO_DRAFT}[status]
+    lifecycle.announce(step, iep, actor)
     event_append(iep_id=iep.id, type="iep.status_changed", data={"id": iep.id, "status": status}, actor=actor)
     return iep
 

@@ -13,7 +13,7 @@ from apps.students.selectors import memberships_of, role_for, student_get_for, s
 
 from .forms import CompareForm, DecisionForm, IEPDatesForm, PositionForm, RecommendationForm, RevisionForm
 from .models import VERSIONED_FIELDS, Recommendation
-from .panels import panel_scripts, panels_for, table_of_contents
+from .panels import page_panels_for, panel_scripts, panels_for, table_of_contents
 from .policy import (
     iep_status_steps_for,
     may_add_recommendation_to,
@@ -72,6 +72,7 @@ def home(request):
     groups = [{"key": key, "title": title, "students": grouped[key]} for key, title in HOME_GROUPS if grouped[key]]
     record_reads(request, students)
     return render(request, "ieps/home.html", {
+        "page_panels": page_panels_for(request, "home"),
         "groups": groups,
         "students": students,
         "is_district_admin": bool(admin_district_ids(request.user)),
@@ -87,6 +88,7 @@ def student_page(request, student_id):
 def render_student_page(request, student, *, iep_form=None, status=200):
     user = request.user
     return render(request, "ieps/student.html", {
+        "page_panels": page_panels_for(request, "student", student),
         "student": student,
         "role": role_for(user, student),
         "role_labels": ROLE_LABELS,

@@ -4,8 +4,8 @@ from .models import Notification
 
 
 def notifications_of(user) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+    return Notification.objects.filter(user=user, in_app=True).order_by("-created_at", "-id")
 
 
 def unread_notification_count(user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return Notification.objects.filter(user=user, in_app=True, read_at__isnull=True).count()

@@ -216,8 +216,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_BEAT_SCHEDULE = {}
+# Reminders by sweep, not by ETA (DESIGN.md): one beat task a minute claims what is due.
+CELERY_BEAT_SCHEDULE["sweep-reminders"] = {"task": "apps.deadlines.tasks.sweep_reminders",
+                                           "schedule": float(os.environ.get("DEADLINE_SWEEP_SECONDS", "60"))}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# For the file-based backend (API.md: e-mail reads EMAIL_BACKEND and EMAIL_FILE_PATH).
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -304,6 +309,19 @@ WEBSOCKET_HEARTBEAT_SECONDS = 25
 # expires, and the messages sent when one is revoked or the person signs out).
 WEBSOCKET_ACCESS_CHECK_SECONDS = 300
 
+# Deadlines and reminders (apps.deadlines; API.md "Deadlines, reminders and notifications").
+DEADLINE_ESCALATE_AFTER_DAYS = int(os.environ.get("DEADLINE_ESCALATE_AFTER_DAYS", "2"))
+CONSENT_RESPONSE_DAYS = int(os.environ.get("CONSENT_RESPONSE_DAYS", "10"))
+DEADLINE_REMINDER_DAYS_BEFORE = (14, 7, 1)
+# Per kind, when a kind needs other offsets than the default above.
+DEADLINE_REMINDER_DAYS_BEFORE_BY_KIND = {}
+DEADLINE_REMINDER_HOUR = 8
+DEADLINE_DEFAULT_TIMEZONE = "America/New_York"
+DEADLINE_SWEEP_BATCH_SIZE = int(os.environ.get("DEADLINE_SWEEP_BATCH_SIZE", "100"))
+# An e-mail whose task was lost (a worker killed between commit and enqueue) is queued again by
+# the sweep after this long; the e-mail task itself never sends one twice.
+NOTIFICATION_EMAIL_RETRY_AFTER_SECONDS = int(os.environ.get("NOTIFICATION_EMAIL_RETRY_AFTER_SECONDS", "300"))
+
 # Third-party evaluation (apps.evaluations; 34 CFR 300.502).
 # The district decides "without unnecessary delay": 10 school days, counted as 14 calendar days.
 EVALUATION_DECISION_DAYS = int(os.environ.get("EVALUATION_DECISION_DAYS", "14"))
@@ -346,6 +364,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
     "KindEnum": "apps.ieps.models.Recommendation.Kind",
     "EvaluationFileKindEnum": "apps.evaluations.models.ReportFile.Kind",
     "EvaluationRequestStatusEnum": "apps.evaluations.models.EvaluationRequest.Status",
+    "DeadlineKindEnum": "apps.deadlines.models.Kind",
+    "ReminderKindEnum": "apps.deadlines.models.Reminder.Kind",
 })
 
 # Sign-in, lockout and API tokens (apps.accounts).

@@ -65,7 +65,9 @@ def test_a_notification_is_emailed_once_by_the_worker(worker):
     files = list(worker.iterdir())
     assert len(files) == 1
     message = files[0].read_text()
-    assert "To: parent@example.org" in message and "You were mentioned" in message and "/ieps/1/" in message
+    # The link goes through /notifications/<id>/open/, which marks it read and opens /ieps/1/.
+    assert "To: parent@example.org" in message and "You were mentioned" in message
+    assert f"/notifications/{row.id}/open/" in message
 
     from apps.notifications.tasks import deliver_email
 

@@ -22,6 +22,7 @@ from apps.students.services import membership_grant, membership_revoke
 from ..models import ENGAGED, Attestation, DisputedRecommendation, EvaluationRequest
 from ..policy import may_assign, may_attest
 from .common import Status, anchor_of, clean_text, end_of_day, locked, record_event, refuse_unless
+from .deadlines import report_deadline_to_evaluator
 
 
 def evaluator_access_sync(evaluator: User, student_id: int) -> None:
@@ -99,7 +100,7 @@ def evaluation_request_assign(*, actor, request: EvaluationRequest, evaluator_id
     # Nothing of the case in it: the evaluator has not attested yet.
     notify([evaluator], "evaluation.assigned", _("An independent evaluation engagement awaits you"),
            _("A district asked you to carry out an independent educational evaluation. Confirm your "
-             "independence to see the case."), url="")
+             "independence to see the case."), url=f"/evaluations/{request.id}/work/")
     return request
 
 
@@ -133,6 +134,7 @@ def evaluation_request_attest(*, actor, request: EvaluationRequest, independent_
         about_recommendation_id=anchor_of(request))
     request.save(update_fields=["status", "attested_at", "questions_thread"])
     evaluator_access_sync(request.evaluator, request.iep.student_id)
+    report_deadline_to_evaluator(request)
     actor.__dict__.pop("_membership_cache", None)
     record_event(request, "evaluation.attested", actor, {
         "attested_at": request.attested_at.isoformat(), "questions_thread": request.questions_thread_id,

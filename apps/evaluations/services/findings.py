@@ -29,6 +29,7 @@ from .common import (
     start_work,
     team_of,
 )
+from .deadlines import report_deadline_met
 
 MAX_FILES = 20
 
@@ -165,6 +166,7 @@ def evaluation_request_submit(*, actor, request: EvaluationRequest) -> Evaluatio
     request.status = Status.SUBMITTED
     request.submitted_at = now
     request.save(update_fields=["status", "submitted_at"])
+    report_deadline_met(request)
     seen_by_team = evaluation_request_reload(request.id)
     event_append(iep_id=request.iep_id, type="evaluation.submitted", data=team_data(seen_by_team), actor=actor,
                  recommendation_id=anchor_of(request))

@@ -31,6 +31,7 @@ from .common import (
     refuse_unless,
     team_of,
 )
+from .deadlines import decision_deadline_met, decision_deadline_open, decision_due_for, deadlines_cancelled
 from .engagement import evaluator_access_sync
 
 
@@ -60,8 +61,9 @@ def evaluation_request_create(*, actor, iep: IEP, recommendation_ids: list[int],
     areas = [a.strip() for a in (areas or []) if a and a.strip()]
     request = EvaluationRequest.objects.create(
         iep=iep, requested_by=actor, areas=areas, reason=clean_text(reason),
-        decision_due=timezone.localdate() + timedelta(days=settings.EVALUATION_DECISION_DAYS),
+        decision_due=decision_due_for(iep),
     )
+    decision_deadline_open(request, actor)
     DisputedRecommendation.objects.bulk_create(
         [DisputedRecommendation(request=request, recommendation=recs[r], version=recs[r].version) for r in wanted]
     )
@@ -136,6 +138,7 @@ def evaluation_request_decide(*, actor, request: EvaluationRequest, decision: st
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decision", "decision_note", "decided_by", "decided_at", "cost_cap",
                                 "report_due", "purchase_reference", "due_process_reference"])
+    decision_deadline_met(request)
     record_event(request, "evaluation.decided", actor, {
         "decision": decision, "decision_note": note, "due_process_reference": request.due_process_reference,
         "report_due": request.report_due.isoformat() if request.report_due else None,
@@ -189,6 +192,7 @@ def _end(actor, request: EvaluationRequest, status: str, note: str, event: str) 
     request.ended_by = actor
     request.end_note = note
     request.save(update_fields=["status", "ended_at", "ended_by", "end_note"])
+    deadlines_cancelled(request)
     if had_access and request.evaluator_id:
         evaluator_access_sync(request.evaluator, request.iep.student_id)
     record_event(request, event, actor, {"ended_at": request.ended_at.isoformat(), "note": note})

@@ -1,0 +1,27 @@
+"""Who may do what with deadlines. Predicates take (user, student) or (user, deadline)."""
+import rules
+
+from apps.students.policy import is_case_manager_for, is_district_admin_for, is_evaluator_for, is_team_member
+
+may_add_deadline = is_case_manager_for | is_district_admin_for
+# An evaluator's view of the child is scoped to the dispute: they see only their own deadlines.
+may_see_student_deadlines = (is_team_member & ~is_evaluator_for) | is_district_admin_for
+
+
+@rules.predicate
+def is_participant(user, deadline):
+    return deadline.participants.filter(user_id=user.id).exists()
+
+
+@rules.predicate
+def may_close_deadline(user, deadline):
+    return deadline.status == "open" and may_add_deadline(user, deadline.student)
+
+
+@rules.predicate
+def may_see_deadline(user, deadline):
+    return is_participant(user, deadline) or may_see_student_deadlines(user, deadline.student)
+
+
+rules.add_perm("deadlines.add_deadline", may_add_deadline)
+rules.add_perm("deadlines.close_deadline", may_close_deadline)

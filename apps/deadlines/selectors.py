@@ -1,0 +1,76 @@
+"""Every read of deadlines that depends on who asks."""
+from datetime import timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from apps.core.errors import NotFound
+from apps.students.selectors import student_get_for
+
+from .models import Deadline
+from .policy import may_see_deadline, may_see_student_deadlines
+
+OPEN = Deadline.Status.OPEN
+
+
+def _with_relations(qs: QuerySet) -> QuerySet:
+    return qs.select_related("student", "iep").prefetch_related("participants")
+
+
+def deadlines_of(user) -> QuerySet[Deadline]:
+    """What the person owns or watches (API.md GET /deadlines/), soonest first."""
+    if not user.is_authenticated:
+        return Deadline.objects.none()
+    return _with_relations(Deadline.objects.filter(participants__user_id=user.id).order_by("due_at", "id").distinct())
+
+
+def filter_status(qs: QuerySet, status: str | None) -> QuerySet:
+    now = timezone.now()
+    if status == "overdue":
+        return qs.filter(status=OPEN, due_at__lt=now)
+    if status == "open":
+        return qs.filter(status=OPEN, due_at__gte=now)
+    if status:
+        return qs.filter(status=status)
+    return qs
+
+
+def student_deadlines_for(user, student_id) -> QuerySet[Deadline]:
+    """A child's deadlines as this person may see them: the team (not an evaluator, who sees only
+    their own) and the district's administrators see them all."""
+    student = student_get_for(user, student_id)
+    qs = Deadline.objects.filter(student=student)
+    if not may_see_student_deadlines(user, student):
+        qs = qs.filter(participants__user_id=user.id)
+    return _with_relations(qs.order_by("due_at", "id"))
+
+
+def deadline_get_for(user, deadline_id) -> Deadline:
+    deadline = _with_relations(Deadline.objects.filter(id=deadline_id)).first()
+    if deadline is None or not user.is_authenticated or not may_see_deadline(user, deadline):
+        raise NotFound()
+    return deadline
+
+
+def attention_for(user, *, week_days: int = 7) -> dict[str, list[Deadline]]:
+    """The home page's "What needs my attention": overdue first, then this week, then later."""
+    now = timezone.now()
+    rows = list(deadlines_of(user).filter(status=OPEN))
+    soon = now + timedelta(days=week_days)
+    return {
+        "overdue": [d for d in rows if d.due_at < now],
+        "this_week": [d for d in rows if now <= d.due_at < soon],
+        "later": [d for d in rows if d.due_at >= soon],
+    }
+
+
+def district_open_deadlines(district_id: int, *, school_id=None, kind=None, owner_id=None) -> QuerySet[Deadline]:
+    """The compliance view: every open (and overdue) deadline of the district."""
+    qs = Deadline.objects.filter(student__district_id=district_id, status=OPEN)
+    if school_id:
+        qs = qs.filter(student__school_id=school_id)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if owner_id:
+        qs = qs.filter(participants__user_id=owner_id, participants__role="owner")
+    return _with_relations(qs.select_related("student__school").order_by("due_at", "id").distinct())

@@ -1,0 +1,1 @@
+from tests.evaluations.conftest import flow, media  # noqa: F401
