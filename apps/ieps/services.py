@@ -69,6 +69,7 @@ def iep_update_dates(*, actor, iep: IEP, meeting_at: date, last_evaluated_on: da
     iep.reevaluation_due = _due(last_evaluated_on, 3, "last_evaluated_on") if last_evaluated_on else None
     iep.save(update_fields=["meeting_at", "last_evaluated_on", "annual_review_due", "reevaluation_due"])
     event_append(iep_id=iep.id, type="iep.updated", data=dict(IEPOut(iep).data), actor=actor)
+    lifecycle.announce(lifecycle.DATES_CHANGED, iep, actor)
     return iep
 
 

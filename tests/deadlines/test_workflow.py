@@ -4,10 +4,11 @@ from datetime import date
 import pytest
 
 from apps.deadlines.models import Deadline, Kind, Participant
+from apps.evaluations.models import EvaluationRequest
 from apps.deadlines.services import deadline_close
 from apps.ieps import lifecycle
 from apps.ieps.models import IEP
-from apps.ieps.services import iep_create, iep_set_status
+from apps.ieps.services import iep_create, iep_set_status, iep_update_dates
 
 
 def people(deadline, role):
@@ -39,6 +40,15 @@ def test_changed_dates_move_the_deadlines_and_raise_their_sequence(demo):
     review = only(kind=Kind.ANNUAL_REVIEW, iep=iep)
     assert review.due_on == date(2027, 9, 1) and review.sequence == 1
     assert only(kind=Kind.REEVALUATION, iep=iep).status == Deadline.Status.CANCELLED
+
+
+def test_editing_a_drafts_dates_moves_its_annual_review(demo):
+    """The service the IEP page and PATCH /ieps/{id}/ call announces the change itself."""
+    iep = demo.leo_iep  # a draft
+    iep_update_dates(actor=demo.casemanager, iep=iep, meeting_at=date(2027, 3, 4), last_evaluated_on=None)
+    iep.refresh_from_db()
+    review = only(kind=Kind.ANNUAL_REVIEW, iep=iep)
+    assert review.due_on == iep.annual_review_due == date(2028, 3, 4)
 
 
 def test_proposing_opens_the_parents_consent_response_and_activation_meets_it(demo, settings):
@@ -74,7 +84,8 @@ def test_the_evaluation_deadlines_follow_the_request(demo, flow):
     decision.refresh_from_db()
     assert decision.status == Deadline.Status.MET
     report = only(kind=Kind.EVALUATION_REPORT, source_id=flow.id)
-    assert report.due_on == date(2099, 1, 31) and people(report, "owner") == {demo.admin.id}
+    approved = EvaluationRequest.objects.get(id=flow.id)
+    assert report.due_on == approved.report_due and people(report, "owner") == {demo.admin.id}
     flow.assign()
     assert people(report, "owner") == {demo.admin.id}
     flow.attest()
