@@ -4,13 +4,12 @@ from datetime import date
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.api import TextField, WriteThrottle, paginate
-from apps.core.errors import ApplicationError
+from apps.audit.recording import record_reads
+from apps.core.api import InputSerializer, TextField, WriteThrottle, paginate, query_params
 from apps.students.selectors import student_get_for
 
 from . import services
@@ -95,31 +94,26 @@ class DueField(serializers.Field):
         return value
 
 
-def _int_param(request, name):
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return None
-    if not raw.isdigit():
-        raise ApplicationError(_("%(name)s must be an id.") % {"name": name}, fields={name: [_("An integer id.")]})
-    return int(raw)
+class DeadlineQueryIn(InputSerializer):
+    """?status= and ?student=, bounded like every query parameter (apps.core.bounds)."""
+    status = serializers.ChoiceField(choices=list(STATUSES), required=False)
+    student = serializers.IntegerField(min_value=1, required=False)
 
 
 def _status_param(request):
-    status = request.query_params.get("status") or None
-    if status and status not in STATUSES:
-        raise ApplicationError(_("Unknown status."), fields={"status": [", ".join(STATUSES)]})
-    return status
+    return query_params(request, DeadlineQueryIn).get("status")
 
 
 class DeadlineListApi(APIView):
     @extend_schema(responses=DeadlineOut(many=True), parameters=[
         OpenApiParameter("status", str, enum=list(STATUSES)), OpenApiParameter("student", int)])
     def get(self, request):
-        qs = filter_status(deadlines_of(request.user), _status_param(request))
-        student = _int_param(request, "student")
-        if student is not None:
-            qs = qs.filter(student_id=student)
-        return paginate(self, request, qs, DeadlineOut)
+        query = query_params(request, DeadlineQueryIn)
+        qs = filter_status(deadlines_of(request.user), query.get("status"))
+        if "student" in query:
+            qs = qs.filter(student_id=query["student"])
+        return paginate(self, request, qs, DeadlineOut,
+                        on_page=lambda page: record_reads(request, [d.student for d in page]))
 
 
 class StudentDeadlinesApi(APIView):

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.audit.recording import record_reads
 from apps.accounts.models import District, School, User
 from apps.accounts.selectors import admin_district_ids
 from apps.core.errors import NotFound
@@ -104,6 +105,7 @@ def compliance(request):
     items = [{"d": d, "title": deadline_title(d), **deadline_sign(d),
               "owners": ", ".join(p.user.full_name for p in d.participants.all() if p.role == "owner")}
              for d in rows.prefetch_related("participants__user")]
+    record_reads(request, {item["d"].student for item in items})
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="open-deadlines.csv"'

@@ -105,7 +105,7 @@ def comment_create(*, actor, thread: Thread, body: str, parent_id: int | None = 
             _("Open the discussion to read it and reply."),
             url=f"/ieps/{thread.iep_id}/#comment-{comment.id}",
         )
-    _notify_reply_and_question(actor, thread, comment, parent, skip=mentioned | {actor.id})
+    _notify_reply_and_question(actor, thread, comment, parent, skip={u.id for u in mentioned} | {actor.id})
     ReadMarker.objects.update_or_create(thread=thread, user=actor, defaults={"last_read_comment_id": comment.id})
     _event(comment, "comment.created", actor)
     return comment
@@ -114,7 +114,8 @@ def comment_create(*, actor, thread: Thread, body: str, parent_id: int | None = 
 def _notify_reply_and_question(actor, thread: Thread, comment: Comment, parent: Comment | None, skip: set) -> None:
     """A reply tells the person replied to; a message in a questions thread (no recommendation:
     an independent evaluator's questions) tells the family and the school staff. Each in their
-    own language; a mention already told someone, so nobody hears of one comment twice."""
+    own language; a mention already told someone, so nobody hears of one comment twice. Like a
+    mention, it says who wrote where, never what: the comment is read in the product."""
     from apps.accounts.models import User
     from apps.students.models import Membership, Role, active_membership_q
 
@@ -124,7 +125,7 @@ def _notify_reply_and_question(actor, thread: Thread, comment: Comment, parent: 
         notify([parent.author], "comment.reply",
                url=f"/ieps/{thread.iep_id}/#comment-{comment.id}", about=("comment", comment.id),
                compose=lambda user: (_("%(who)s replied to your comment about %(child)s") % {
-                   "who": actor.full_name, "child": student.first_name}, comment.body[:300]))
+                   "who": actor.full_name, "child": student.first_name}, _("Open the discussion to read it and reply.")))
     if thread.recommendation_id is None:
         team = Membership.objects.filter(active_membership_q(), student=student,
                                          role__in=(Role.PARENT, Role.CASE_MANAGER, Role.CLINICIAN))
@@ -132,7 +133,7 @@ def _notify_reply_and_question(actor, thread: Thread, comment: Comment, parent: 
         notify(people, "evaluation.question", url=f"/ieps/{thread.iep_id}/evaluations/#comment-{comment.id}",
                about=("comment", comment.id),
                compose=lambda user: (_("%(who)s asked the team a question about %(child)s") % {
-                   "who": actor.full_name, "child": student.first_name}, comment.body[:300]))
+                   "who": actor.full_name, "child": student.first_name}, _("Open the discussion to read it and reply.")))
 
 
 def _lock_own(actor, comment: Comment) -> Comment:

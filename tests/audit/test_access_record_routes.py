@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver
 
 from apps.audit.models import AccessLog
+from apps.deadlines.models import Deadline, Kind
 from apps.discussions.models import Comment
 from apps.evaluations.models import ReportFile
 from tests.conftest import api_client_for
@@ -71,6 +72,17 @@ READS = {
     "evaluations/mine/": {EVALUATOR: MAYA, STAFF: set(), ADMIN: set()},
     "evaluations/<int:request_id>/work/": {EVALUATOR: MAYA},
     "evaluations/<int:request_id>/work/files/": {EVALUATOR: MAYA},
+    "recommendations/<int:recommendation_id>/item/": EVERYONE_ON_MAYA,
+    "students/<int:student_id>/team/": {STAFF: MAYA, ADMIN: MAYA},
+    "students/<int:student_id>/access-record/": {ADMIN: MAYA},
+    "students/<int:student_id>/access-record.csv": {ADMIN: MAYA},
+    "api/v1/students/<int:student_id>/invitations/": {STAFF: MAYA, ADMIN: MAYA},
+    # Deadlines: the case manager owns both children's annual reviews; evaluators see none here.
+    "api/v1/deadlines/": {STAFF: {"maya", "leo"}, ADMIN: {"maya", "leo"}, EVALUATOR: MAYA},
+    "api/v1/deadlines/<int:deadline_id>/": {STAFF: MAYA, ADMIN: MAYA},
+    "api/v1/students/<int:student_id>/deadlines/": EVERYONE_ON_MAYA,  # an evaluator: their own report deadline
+    "deadlines/<int:deadline_id>/": {STAFF: MAYA, ADMIN: MAYA},
+    "deadlines/district/": {ADMIN: {"maya", "leo"}},
 }
 
 # Routes that only change things: a read (GET) is answered 405 and records nothing. What they
@@ -92,6 +104,16 @@ WRITES_ONLY = {
     "evaluations/<int:request_id>/questions/", "evaluations/<int:request_id>/decision/",
     "evaluations/<int:request_id>/attestation/", "evaluations/<int:request_id>/upload/",
     "evaluations/<int:request_id>/files/<int:file_id>/delete/", "evaluations/<int:request_id>/findings/",
+    "api/v1/students/<int:student_id>/team/<int:user_id>/", "api/v1/invitations/<int:invitation_id>/cancel/",
+    "api/v1/invitations/<int:invitation_id>/resend/", "api/v1/deadlines/<int:deadline_id>/cancel/",
+    "api/v1/deadlines/<int:deadline_id>/met/", "deadlines/<int:deadline_id>/close/", "calendar/reset/",
+    "ieps/<int:iep_id>/dates/", "ieps/<int:iep_id>/recommendations/new/", "ieps/<int:iep_id>/status/",
+    "recommendations/<int:recommendation_id>/decision/", "recommendations/<int:recommendation_id>/position/",
+    "recommendations/<int:recommendation_id>/revise/", "recommendations/<int:recommendation_id>/withdraw/",
+    "students/<int:student_id>/ieps/new/", "students/<int:student_id>/team/invite/",
+    "students/<int:student_id>/team/invitations/<int:invitation_id>/cancel/",
+    "students/<int:student_id>/team/invitations/<int:invitation_id>/resend/",
+    "students/<int:student_id>/team/members/<int:user_id>/remove/",
 }
 
 # Routes whose answers hold no child's record, and why.
@@ -102,6 +124,15 @@ NO_CHILD_DATA = {
     "api/docs/": "the API's browsable description",
     "^api/": "any other /api/ address: a JSON 404",
     "i18n/setlang/": "the language switch",
+    "session/keep-alive/": "renews the caller's own session",
+    "notifications/settings/": "the caller's own notification settings and calendar address",
+    "notifications/unsubscribe/<str:token>/": "a one-click unsubscribe: the kind of e-mail, nothing of a child",
+    "notifications/<int:notification_id>/open/": "marks the caller's notification read and sends them to its page, "
+                                                 "which records its own read",
+    "deadlines/school-calendar/": "the district's closed days",
+    # Read by the person's calendar app, with no session: the person's own deadlines, first names
+    # only unless they chose full names. Not an access by another party; each poll is not logged.
+    "calendar/<str:secret>.ics": "the person's own deadlines, by their secret address",
     "invitations/<str:token>/": "the invitee sees the first name of the child they are invited for; they hold no "
                                 "role yet, and the invitation itself is on record",
 }
@@ -149,6 +180,8 @@ def world(demo, api_as, settings, tmp_path):
     values = {
         "student_id": demo.maya.id, "iep_id": demo.maya_iep.id, "recommendation_id": disputed.id,
         "comment_id": comment["id"], "request_id": maya.id, "notification_id": 1, "token": "no-such-invitation",
+        "deadline_id": Deadline.objects.get(kind=Kind.ANNUAL_REVIEW, iep=demo.maya_iep).id,
+        "invitation_id": 1, "user_id": demo.slp.id, "secret": "no-such-calendar",
         "file_id": ReportFile.objects.filter(request_id=maya.id, kind=ReportFile.Kind.REPORT).get().id,
     }
     return SimpleNamespace(demo=demo, values=values, children={"maya": demo.maya.id, "leo": demo.leo.id})

@@ -95,8 +95,10 @@ SECRETS = {
     "revoke note": "The evaluator's sister teaches at Maya's school",
     "withdraw note": "We are moving to another district in March",
     "deny note": "The district's own evaluation last spring already covered speech",
+    "reply": "Her grandmother says the buttons are easier with the larger coat",
+    "question": "Does Maya use the slant board at home as well as in class?",
 }
-KINDS = {"mention", "evaluation.requested", "evaluation.decided", "evaluation.assigned", "evaluation.submitted",
+KINDS = {"mention", "comment.reply", "evaluation.question", "evaluation.requested", "evaluation.decided", "evaluation.assigned", "evaluation.submitted",
          "evaluation.amended", "evaluation.revoked", "evaluation.withdrawn"}
 
 
@@ -110,11 +112,13 @@ def _sent_kinds_in_the_source():
 
 
 def _run_every_kind(flow, demo):
-    comment(flow, "parent.maya", flow.disputed[0], body=SECRET_COMMENT, mentions=[demo.ot.id])
+    first = flow.ok(comment(flow, "parent.maya", flow.disputed[0], body=SECRET_COMMENT, mentions=[demo.ot.id]), 201)
+    flow.ok(comment(flow, "slp", flow.disputed[0], body=SECRETS["reply"], parent=first["id"]), 201)
     flow.request(reason=SECRETS["reason"])
     flow.approve(note=SECRETS["approve note"])
     flow.assign()
     flow.attest()
+    flow.ok(flow.call("evaluator", "post", flow.url + "questions/", {"body": SECRETS["question"]}), 201)
     flow.ok(flow.upload(), 201)
     flow.save_findings()
     flow.submit()
@@ -156,9 +160,13 @@ def test_no_notification_or_email_of_any_kind_carries_what_was_written_about_the
             assert secret not in note.subject and secret not in note.text, (note.kind, note.user.email, label)
         [message] = [m for m in by_subject[note.subject] if m.to == [note.user.email]][:1] or [None]
         assert message is not None, (note.kind, note.user.email)
-        lines = [line for line in message.body.splitlines() if line.strip()]
+        # A short line and a link; below the signature line only the settings links.
+        said, _sep, footer = message.body.partition("\n--\n")
+        lines = [line for line in said.splitlines() if line.strip()]
         assert len(lines) <= 2, message.body
-        assert lines[-1].startswith(settings.SITE_URL.rstrip("/") + "/"), message.body
+        assert lines[-1].split()[-1].startswith(settings.SITE_URL.rstrip("/") + "/"), message.body
+        assert all(line.split()[-1].startswith(settings.SITE_URL.rstrip("/") + "/")
+                   for line in footer.splitlines() if line.strip()), message.body
         for label, secret in SECRETS.items():
             assert secret not in message.body, (note.kind, label)
         if note.text:

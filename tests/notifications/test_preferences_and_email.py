@@ -83,7 +83,7 @@ def test_a_reminder_reaches_a_spanish_speaker_in_spanish(demo, run):
     assert spanish.subject == "Vence mañana: Revisión anual de Maya"
     assert english.subject == "Due tomorrow: Annual review for Maya"
     to_her = [m for m in mail.outbox if m.to == [demo.parent_maya.email]]
-    assert [m.subject for m in to_her] == [spanish.subject] and "Abrir" in to_her[0].body
+    assert [m.subject for m in to_her] == [spanish.subject] and "Ábralo" in to_her[0].body
 
 
 def test_the_footer_language_is_kept_on_the_person(demo, client):
