@@ -119,7 +119,7 @@ class DeadlineListApi(APIView):
 class StudentDeadlinesApi(APIView):
     throttle_classes = [WriteThrottle]
 
-    class DeadlineIn(serializers.Serializer):
+    class DeadlineIn(InputSerializer):
         kind = serializers.ChoiceField(choices=Kind.choices)
         subject = TextField(max_length=200)
         due_at = DueField()

@@ -68,7 +68,7 @@ class StudentIEPsApi(APIView):
 class IEPDetailApi(APIView):
     throttle_classes = [WriteThrottle]
 
-    class IEPDatesIn(serializers.Serializer):
+    class IEPDatesIn(InputSerializer):
         meeting_at = serializers.DateField(required=False)
         last_evaluated_on = serializers.DateField(required=False, allow_null=True)
 

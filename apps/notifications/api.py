@@ -3,7 +3,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.api import WriteThrottle, paginate
+from apps.core.api import InputSerializer, WriteThrottle, paginate
 
 from .models import Notification
 from .preferences import all_settings, preference_of
@@ -53,9 +53,9 @@ def _preferences_data(user) -> dict:
 class NotificationPreferencesApi(APIView):
     throttle_classes = [WriteThrottle]
 
-    class PreferencesIn(serializers.Serializer):
+    class PreferencesIn(InputSerializer):
         timezone = serializers.CharField(required=False, allow_blank=True, max_length=64)
-        digest_hour = serializers.IntegerField(required=False)
+        digest_hour = serializers.IntegerField(required=False, min_value=0, max_value=23)
         calendar_full_names = serializers.BooleanField(required=False)
         kinds = serializers.DictField(child=serializers.JSONField(), required=False)
 

@@ -30,11 +30,11 @@ SERVERS = 2
 # Every demo persona's token, and what the tests prepare through the services (not the API).
 PREPARE = """
 import json
-from rest_framework.authtoken.models import Token
-from apps.accounts.models import User
+from apps.accounts.models import ApiToken, User
 from apps.students.models import Student
 from apps.students.services import invitation_create
-out = {"tokens": {u.email.split("@")[0]: Token.objects.get_or_create(user=u)[0].key for u in User.objects.all()}}
+out = {"tokens": {u.email.split("@")[0]: ApiToken.objects.create(user=u, name="concurrency")[1]
+                  for u in User.objects.all()}}
 maya = Student.objects.get(first_name="Maya")
 cm = User.objects.get(email="casemanager@demo.example")
 out["invitations"] = [invitation_create(actor=cm, student=maya, email=f"new.parent{i}@example.org", role="parent")[1]

@@ -3,9 +3,9 @@ any method (a token client's POST too, which used to get Django's HTML CSRF page
 endpoint does not have is a 405."""
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests.conftest import token_for
 from tests.core.api_routes import METHODS, api_routes
 from tests.core.contract import assert_error
 
@@ -16,7 +16,7 @@ def _csrf_checking_client(user=None, *, session=False):
     if user is not None and session:
         client.force_login(user)
     elif user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
     return client
 
 
@@ -46,7 +46,7 @@ def test_the_routes_are_read_from_the_url_configuration():
 
 
 def test_every_method_an_api_route_does_not_have_answers_a_json_405(demo):
-    client = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=demo.admin).key}")
+    client = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Token {token_for(demo.admin)}")
     checked = 0
     for route in api_routes():
         path = route.fill()

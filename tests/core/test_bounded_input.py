@@ -161,8 +161,9 @@ def test_every_route_answers_400_to_out_of_range_numbers_dates_and_deep_json(cas
                            field=parameter["name"])
             if method == "get":
                 answer = client.get(path)
-                if answer.status_code == 200 and answer.get("Content-Type") == "application/json" and \
-                        set(answer.json()) == {"count", "next", "previous", "results"}:
+                body = answer.json() if answer.get("Content-Type") == "application/json" else None
+                if answer.status_code == 200 and isinstance(body, dict) and \
+                        set(body) == {"count", "next", "previous", "results"}:
                     for name in ("page", "page_size"):
                         seen["page"] += 1
                         expect("pagination", client.get(f"{path}?{name}={BIG}"), route, method, field=name)
