@@ -7,17 +7,27 @@ assigned to a second evaluator of the demo organisation who attested independenc
 scope: Maya's OT service and OT goal) and uploaded a draft report file.
 Leo's record: his IEP (draft), his first recommendation (teacher.leo's), a comment by teacher.leo,
 a notification to his parent, an invitation, and an evaluation request his parent just made.
+Each child's team also has a physical therapist (not a persona) whom the removal routes take off
+the team: removable by those who manage it (not oneself, not the last parent).
+
+Account routes act on the caller's own account (OWN_ACCOUNT_KWARGS): each persona has an API token
+of their own to revoke, and a password-reset link for their own account.
 """
 from types import SimpleNamespace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from apps.accounts.models import User
+from django.contrib.auth.tokens import default_token_generator
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from apps.accounts.models import ApiToken, User
 from apps.discussions.models import Comment
 from apps.notifications.services import notify
+from apps.students.models import Membership, Role
 from apps.students.services import invitation_create
 from tests.conftest import DEMO_PASSWORD
-from tests.evaluations.helpers import Flow, pdf
+from tests.evaluations.helpers import Flow, days_ahead, pdf
 
 # The matrix's columns, in the order every row of the table lists them.
 COLUMNS = ("anonymous", "admin", "casemanager", "ot", "slp", "teacher.leo", "parent.maya", "parent.leo",
@@ -55,19 +65,33 @@ def build_world(demo, api_as):
 
     def invitation(student):
         return invitation_create(actor=demo.casemanager, student=student, email=f"new.{student.first_name.lower()}"
-                                 "@school.example", role="clinician", discipline="pt")[1]
+                                 "@school.example", role="clinician", discipline="pt")
+
+    def removable_member(student):
+        user = User.objects.create_user(f"pt.{student.first_name.lower()}@school.example", DEMO_PASSWORD,
+                                        full_name=f"PT of {student.first_name}")
+        Membership.objects.create(user=user, student=student, role=Role.CLINICIAN, discipline="pt")
+        return user
+
+    # Each persona's own API token (apart from the one its matrix client signs in with).
+    demo.matrix_tokens = {persona: ApiToken.objects.create(user=user, name="matrix")[0].id
+                          for persona, user in demo.users.items()}
+    maya_invitation, maya_token = invitation(demo.maya)
+    leo_invitation, leo_token = invitation(demo.leo)
 
     maya = SimpleNamespace(
         name="maya", student=demo.maya, iep=demo.maya_iep, rec=demo.maya_recs[0], other_rec=demo.maya_recs[1],
         comment=comment("ot", demo.maya_recs[0]), notification=notification(demo.parent_maya),
         # Outside the scoped evaluator's scope: Maya's SLP service and a comment on it.
         other_comment=comment("slp", demo.maya_recs[1]),
-        request_id=flow.id, file_id=maya_file, token=invitation(demo.maya), next_status="draft")
+        request_id=flow.id, file_id=maya_file, token=maya_token, invitation_id=maya_invitation.id,
+        member=removable_member(demo.maya), next_status="draft")
     leo = SimpleNamespace(
         name="leo", student=demo.leo, iep=demo.leo_iep, rec=demo.leo_recs[0], other_rec=demo.leo_recs[1],
         comment=comment("teacher.leo", demo.leo_recs[0]), notification=notification(demo.parent_leo),
         # Leo's request has no file: his route takes Maya's file id, which must not be found there.
-        request_id=leo_request, file_id=maya_file, token=invitation(demo.leo), next_status="proposed")
+        request_id=leo_request, file_id=maya_file, token=leo_token, invitation_id=leo_invitation.id,
+        member=removable_member(demo.leo), next_status="proposed")
     return {"maya": maya, "leo": leo, "scoped": scoped}
 
 
@@ -77,7 +101,54 @@ def url_kwargs(target):
         "student_id": target.student.id, "iep_id": target.iep.id, "recommendation_id": target.rec.id,
         "comment_id": target.comment.id, "notification_id": target.notification.id,
         "request_id": target.request_id, "file_id": target.file_id, "token": target.token,
+        "invitation_id": target.invitation_id, "user_id": target.member.id,
     }
+
+
+def _own_user(persona, demo):
+    # Anonymous callers have no account: they name parent.maya's (and are turned away before it matters,
+    # or, on the visitors' reset link, use it as she would).
+    user = demo.users["parent.maya" if persona == "anonymous" else persona]
+    return User.objects.get(id=user.id)  # fresh: a sign-in changed last_login, which reset links hash
+
+
+def _reset_link(persona, demo):
+    user = _own_user(persona, demo)
+    return {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}
+
+
+# Routes whose parameters name the caller's own account, not a child's record: one group of answers,
+# each persona calling on their own (route key -> kwargs(persona, demo)).
+OWN_ACCOUNT_KWARGS = {
+    "api:me-token": lambda p, d: {"token_id": d.matrix_tokens["parent.maya" if p == "anonymous" else p]},
+    "accounts:token_revoke": lambda p, d: {"token_id": d.matrix_tokens["parent.maya" if p == "anonymous" else p]},
+    "accounts:password_reset_confirm": _reset_link,
+}
+
+
+def _current_code(persona, demo):
+    """The authenticator's current code for the device the persona is setting up (the enrolment page's)."""
+    from django_otp.oath import TOTP
+
+    from apps.accounts.mfa import enrolment_device
+
+    if persona == "anonymous":
+        return {"code": "000000"}
+    device = enrolment_device(_own_user(persona, demo))
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return {"code": str(totp.token()).zfill(device.digits)}
+
+
+def _profile(persona, demo):
+    user = _own_user(persona, demo)
+    return {"full_name": f"{user.full_name} Jr.", "email": user.email, "preferred_language": "es"}
+
+
+# (route, method) -> payload(persona, demo), for account routes whose body is the caller's own.
+OWN_ACCOUNT_PAYLOADS = {
+    ("accounts:mfa_enrol", "POST"): _current_code,
+    ("accounts:profile", "POST"): _profile,
+}
 
 
 def _report():
@@ -104,7 +175,7 @@ PAYLOADS = {
     ("api:iep-evaluation-requests", "POST"): lambda t, d: {"recommendations": [t.other_rec.id],
                                                            "areas": ["Speech"]},
     ("api:evaluation-request-decision", "POST"): lambda t, d: {
-        "decision": "approve", "note": "Funded.", "cost_cap": "3500.00", "report_due": "2099-01-31"},
+        "decision": "approve", "note": "Funded.", "cost_cap": "3500.00", "report_due": days_ahead()},
     ("api:evaluation-request-assign", "POST"): lambda t, d: {"evaluator": d.evaluator.id},
     ("api:evaluation-request-attestation", "POST"): lambda t, d: {
         "independent_of_district": True, "independent_of_family": True,
@@ -130,7 +201,7 @@ PAYLOADS = {
     ("discussions:edit", "POST"): lambda t, d: {"body": "Can we look at the data from last spring?"},
     ("evaluations:request_new", "POST"): lambda t, d: {"recommendations": [t.other_rec.id], "areas": "Speech"},
     ("evaluations:decide", "POST"): lambda t, d: {"decision": "approve", "cost_cap": "3500.00",
-                                                  "report_due": "2099-01-31"},
+                                                  "report_due": days_ahead()},
     ("evaluations:assign", "POST"): lambda t, d: {"evaluator": d.evaluator.id},
     ("evaluations:attest", "POST"): lambda t, d: {
         "independent_of_district": "on", "independent_of_family": "on",
@@ -138,6 +209,31 @@ PAYLOADS = {
     ("evaluations:upload", "POST"): lambda t, d: {"file": _report()},
     ("evaluations:findings", "POST"): lambda t, d: {"summary": "Needs are greater at home."},
     ("evaluations:question_post", "POST"): lambda t, d: {"body": "Which tests were used in the spring?"},
+    # The team
+    ("students:team_invite", "POST"): lambda t, d: {"email": "new.ot@school.example", "role": "clinician",
+                                                    "discipline": "ot"},
+    # IEP and recommendation forms (apps/ieps/forms.py)
+    ("api:iep-detail", "PATCH"): lambda t, d: {"meeting_at": "2027-10-01"},
+    ("ieps:iep_create", "POST"): lambda t, d: {"meeting_at": "2027-10-01"},
+    ("ieps:iep_dates", "POST"): lambda t, d: {"meeting_at": "2027-10-01", "last_evaluated_on": "2025-06-01"},
+    ("ieps:iep_status", "POST"): lambda t, d: {"status": t.next_status},
+    ("ieps:recommendation_create", "POST"): lambda t, d: {
+        "kind": "service", "area": "Gross motor", "title": "Physical therapy, 30 minutes a week",
+        "rationale": "Falls on the stairs twice a week; balance screen below age level.",
+        "minutes_per_week": 30, "setting": "Gym"},
+    ("ieps:recommendation_revise", "POST"): lambda t, d: {
+        "kind": t.rec.kind, "title": t.rec.title, "area": t.rec.area, "description": t.rec.description,
+        "rationale": "Revised after the spring progress report.", "minutes_per_week": t.rec.minutes_per_week or "",
+        "setting": t.rec.setting, "change_note": "New data"},
+    ("ieps:recommendation_decide", "POST"): lambda t, d: {"status": "accepted", "change_note": "Agreed at the meeting."},
+    ("ieps:recommendation_withdraw", "POST"): lambda t, d: {"change_note": "No longer needed."},
+    ("ieps:position_record", "POST"): lambda t, d: {
+        "stance": "unsure", "basis": "I would like to see the data first.", "observed_in": "school", "examples": ""},
+    # Accounts
+    ("accounts:password_change", "POST"): lambda t, d: {
+        "old_password": DEMO_PASSWORD, "new_password1": "a-new-long-passphrase-2027",
+        "new_password2": "a-new-long-passphrase-2027"},
+    ("accounts:password_reset", "POST"): lambda t, d: {"email": "parent.maya@demo.example"},
 }
 
 # Routes whose URL takes no record, and what path to call for a pattern that Django cannot reverse.

@@ -26,8 +26,8 @@ from django.urls import reverse
 
 from tests.conftest import _load_demo, api_client_for
 from tests.core.contract import assert_error
-from tests.core.matrix_world import (CHILDREN, COLUMNS, LITERAL_PATHS, MULTIPART, PAYLOADS, SCOPED_EVALUATOR,
-                                     build_world, url_kwargs)
+from tests.core.matrix_world import (CHILDREN, COLUMNS, LITERAL_PATHS, MULTIPART, OWN_ACCOUNT_KWARGS,
+                                     OWN_ACCOUNT_PAYLOADS, PAYLOADS, SCOPED_EVALUATOR, build_world, url_kwargs)
 from tests.core.routes import all_routes
 
 # Namespaces covered by one row per method, whatever routes they hold.
@@ -41,14 +41,26 @@ WILDCARDS = {"admin": ("GET", "POST")}  # the Django admin: no persona is staff
 EXPECTED = {
     ("api:token", "POST"): "200 200 200 200 200 200 200 200 200 200",
     ("api:me", "GET"): "401 200 200 200 200 200 200 200 200 200",
+    # The caller's own account: each persona on their own token (matrix_world.OWN_ACCOUNT_KWARGS).
+    ("api:me-tokens", "GET"): "401 200 200 200 200 200 200 200 200 200",
+    ("api:me-token", "DELETE"): "401 204 204 204 204 204 204 204 204 204",
+    ("api:me-sign-out-everywhere", "POST"): "401 204 204 204 204 204 204 204 204 204",
     ("api:student-list", "GET"): "401 200 200 200 200 200 200 200 200 200",
     ("api:student-detail", "GET"): "401 200 200 200 200 404 200 404 404 200 | 401 200 200 404 404 200 404 200 404 404",
     ("api:student-team", "GET"): "401 200 200 200 200 404 200 404 404 200 | 401 200 200 404 404 200 404 200 404 404",
     ("api:student-team", "POST"): "401 201 201 403 403 404 403 404 404 403 | 401 201 201 404 404 403 404 403 404 404",
+    # README "Working in the pages": managing the team is the case manager's and the administrators'.
+    ("api:student-team-member", "DELETE"): "401 204 204 403 403 404 403 404 404 403 | 401 204 204 404 404 403 404 403 404 404",
+    ("api:student-invitations", "GET"): "401 200 200 403 403 404 403 404 404 403 | 401 200 200 404 404 403 404 403 404 404",
+    # Only those who manage the team ever see its invitations: to anyone else one does not exist.
+    ("api:invitation-resend", "POST"): "401 200 200 404 404 404 404 404 404 404 | 401 200 200 404 404 404 404 404 404 404",
+    ("api:invitation-cancel", "POST"): "401 204 204 404 404 404 404 404 404 404 | 401 204 204 404 404 404 404 404 404 404",
     ("api:student-access-log", "GET"): "401 200 403 403 403 404 200 404 404 403 | 401 200 403 404 404 403 404 200 404 404",
     ("api:student-ieps", "GET"): "401 200 200 200 200 404 200 404 404 200 | 401 200 200 404 404 200 404 200 404 404",
     ("api:student-ieps", "POST"): "401 201 201 403 403 404 403 404 404 403 | 401 201 201 404 404 403 404 403 404 404",
     ("api:iep-detail", "GET"): "401 200 200 200 200 404 200 404 404 200 | 401 200 200 404 404 200 404 200 404 404",
+    # A draft's dates: Maya's IEP is proposed (409 iep_locked), Leo's a draft.
+    ("api:iep-detail", "PATCH"): "401 409 409 403 403 404 403 404 404 403 | 401 200 200 404 404 403 404 403 404 404",
     ("api:iep-status", "POST"): "401 200 200 403 403 404 403 404 404 403 | 401 200 200 404 404 403 404 403 404 404",
     ("api:iep-recommendations", "GET"): "401 200 200 200 200 404 200 404 404 200 | 401 200 200 404 404 200 404 200 404 404",
     ("api:iep-recommendations", "POST"): "401 403 201 201 201 404 403 404 404 403 | 401 403 201 404 404 201 404 403 404 404",
@@ -96,8 +108,10 @@ EXPECTED = {
     ("api-docs", "GET"): "200 200 200 200 200 200 200 200 200 200",
     ("/^api/", "GET"): "404 404 404 404 404 404 404 404 404 404",
     ("/^api/", "POST"): "404 404 404 404 404 404 404 404 404 404",
-    ("admin:*", "GET"): "302 302 302 302 302 302 302 302 302 302",
-    ("admin:*", "POST"): "302 302 302 302 302 302 302 302 302 302",
+    # README "Operators": a visitor is sent to the sign-in page; anyone signed in who is not an
+    # operator (no persona is) gets the product's 404.
+    ("admin:*", "GET"): "302 404 404 404 404 404 404 404 404 404",
+    ("admin:*", "POST"): "302 404 404 404 404 404 404 404 404 404",
     ("set_language", "GET"): "302 302 302 302 302 302 302 302 302 302",
     ("set_language", "POST"): "302 302 302 302 302 302 302 302 302 302",
     ("session-keep-alive", "POST"): "401 204 204 204 204 204 204 204 204 204",
@@ -105,18 +119,66 @@ EXPECTED = {
     ("accounts:login", "POST"): "302 302 302 302 302 302 302 302 302 302",
     ("accounts:login", "PUT"): "200 302 302 302 302 302 302 302 302 302",
     ("accounts:logout", "POST"): "302 302 302 302 302 302 302 302 302 302",
+    # No pending sign-in: the second step sends everyone back to the sign-in page.
+    ("accounts:mfa_verify", "GET"): "302 302 302 302 302 302 302 302 302 302",
+    ("accounts:mfa_verify", "POST"): "302 302 302 302 302 302 302 302 302 302",
+    ("accounts:mfa_enrol", "GET"): "302 200 200 200 200 200 200 200 200 200",
+    ("accounts:mfa_enrol", "POST"): "302 200 200 200 200 200 200 200 200 200",
+    # Nobody in the demo has an authenticator: both send back to the profile page.
+    ("accounts:mfa_recovery_codes", "POST"): "302 302 302 302 302 302 302 302 302 302",
+    ("accounts:mfa_remove", "POST"): "302 302 302 302 302 302 302 302 302 302",
+    ("accounts:profile", "GET"): "302 200 200 200 200 200 200 200 200 200",
+    ("accounts:profile", "POST"): "302 302 302 302 302 302 302 302 302 302",
+    ("accounts:token_revoke", "POST"): "302 302 302 302 302 302 302 302 302 302",
+    ("accounts:sign_out_everywhere", "POST"): "302 302 302 302 302 302 302 302 302 302",
+    ("accounts:password_change", "GET"): "302 200 200 200 200 200 200 200 200 200",
+    ("accounts:password_change", "POST"): "302 302 302 302 302 302 302 302 302 302",
+    # A page's PUT carries no form data: the form is shown again.
+    ("accounts:password_change", "PUT"): "302 200 200 200 200 200 200 200 200 200",
+    # For visitors: whoever is signed in may also ask for a link; an unknown address gets the same answer.
+    ("accounts:password_reset", "GET"): "200 200 200 200 200 200 200 200 200 200",
+    ("accounts:password_reset", "POST"): "302 302 302 302 302 302 302 302 302 302",
+    ("accounts:password_reset", "PUT"): "200 200 200 200 200 200 200 200 200 200",
+    ("accounts:password_reset_done", "GET"): "200 200 200 200 200 200 200 200 200 200",
+    # One's own valid link moves to the form for the new password (the link leaves the address bar).
+    ("accounts:password_reset_confirm", "GET"): "302 302 302 302 302 302 302 302 302 302",
+    ("accounts:password_reset_confirm", "POST"): "302 302 302 302 302 302 302 302 302 302",
+    ("accounts:password_reset_confirm", "PUT"): "302 302 302 302 302 302 302 302 302 302",
+    ("accounts:password_reset_complete", "GET"): "200 200 200 200 200 200 200 200 200 200",
     ("students:invitation_accept", "GET"): "200 200 200 200 200 200 200 200 200 200 | 200 200 200 200 200 200 200 200 200 200",
     ("students:invitation_accept", "POST"): "302 200 200 200 200 200 200 200 200 200 | 302 200 200 200 200 200 200 200 200 200",
+    ("students:team", "GET"): "302 200 200 403 403 404 403 404 404 403 | 302 200 200 404 404 403 404 403 404 404",
+    ("students:team", "POST"): "302 200 200 403 403 404 403 404 404 403 | 302 200 200 404 404 403 404 403 404 404",
+    ("students:team_invite", "POST"): "302 302 302 403 403 404 403 404 404 403 | 302 302 302 404 404 403 404 403 404 404",
+    ("students:invitation_resend", "POST"): "302 302 302 403 403 404 403 404 404 403 | 302 302 302 404 404 403 404 403 404 404",
+    ("students:invitation_cancel", "POST"): "302 302 302 403 403 404 403 404 404 403 | 302 302 302 404 404 403 404 403 404 404",
+    ("students:member_remove", "POST"): "302 302 302 403 403 404 403 404 404 403 | 302 302 302 404 404 403 404 403 404 404",
+    # The record of access: the child's parents and the district's administrators.
+    ("audit:access_record", "GET"): "302 200 403 403 403 404 200 404 404 403 | 302 200 403 404 404 403 404 200 404 404",
+    ("audit:access_record", "POST"): "302 200 403 403 403 404 200 404 404 403 | 302 200 403 404 404 403 404 200 404 404",
+    ("audit:access_record_csv", "GET"): "302 200 403 403 403 404 200 404 404 403 | 302 200 403 404 404 403 404 200 404 404",
+    ("audit:access_record_csv", "POST"): "302 200 403 403 403 404 200 404 404 403 | 302 200 403 404 404 403 404 200 404 404",
     ("ieps:home", "GET"): "302 200 200 200 200 200 200 200 200 200",
     ("ieps:home", "POST"): "302 200 200 200 200 200 200 200 200 200",
     ("ieps:student", "GET"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
     ("ieps:student", "POST"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
+    ("ieps:iep_create", "POST"): "302 302 302 403 403 404 403 404 404 403 | 302 302 302 404 404 403 404 403 404 404",
     ("ieps:iep", "GET"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
     ("ieps:iep", "POST"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
+    ("ieps:iep_dates", "POST"): "302 422 422 403 403 404 403 404 404 403 | 302 302 302 404 404 403 404 403 404 404",
+    ("ieps:iep_status", "POST"): "302 302 302 403 403 404 403 404 404 403 | 302 302 302 404 404 403 404 403 404 404",
+    ("ieps:recommendation_create", "POST"): "302 403 302 302 302 404 403 404 404 403 | 302 403 302 404 404 302 404 403 404 404",
     ("ieps:recommendation", "GET"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
     ("ieps:recommendation", "POST"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
     ("ieps:recommendation_card", "GET"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
     ("ieps:recommendation_card", "POST"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
+    ("ieps:recommendation_item", "GET"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
+    ("ieps:recommendation_item", "POST"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
+    # The author or the case manager revises and withdraws; the case manager records the decision.
+    ("ieps:recommendation_revise", "POST"): "302 403 302 302 403 404 403 404 404 403 | 302 403 302 404 404 302 404 403 404 404",
+    ("ieps:recommendation_decide", "POST"): "302 403 302 403 403 404 403 404 404 403 | 302 403 302 404 404 403 404 403 404 404",
+    ("ieps:recommendation_withdraw", "POST"): "302 403 302 302 403 404 403 404 404 403 | 302 403 302 404 404 302 404 403 404 404",
+    ("ieps:position_record", "POST"): "302 403 302 302 302 404 302 404 404 403 | 302 403 302 404 404 302 404 302 404 404",
     ("discussions:discussion", "GET"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
     ("discussions:thread", "GET"): "302 302 302 302 302 404 302 404 404 302 | 302 302 302 404 404 302 404 302 404 404",
     ("discussions:create", "POST"): "302 403 302 302 302 404 302 404 404 403 | 302 403 302 404 404 302 404 302 404 404",
@@ -169,7 +231,7 @@ def _routes_by_key():
 
 
 def _takes_a_record(route):
-    if _route_key(route).endswith(":*"):
+    if _route_key(route).endswith(":*") or _route_key(route) in OWN_ACCOUNT_KWARGS:
         return False
     return bool(re.search(r"<(?:\w+:)?\w+>", route.pattern))
 
@@ -231,6 +293,11 @@ class _Callers:
 
     def __init__(self, demo):
         self.demo, self.api, self.pages = demo, {}, {}
+        # Signing the clients in writes (an API token is a row of apps.accounts): done before the
+        # baseline, so that only what a call itself changes is compared.
+        for persona in COLUMNS:
+            self.client(persona, for_api=True)
+            self.client(persona, for_api=False)
         # Every call runs in a savepoint that is rolled back, so each one starts from this state.
         self.baseline = _fingerprint()
 
@@ -247,14 +314,17 @@ class _Callers:
         return cache[persona]
 
 
-def _path(key, method, route, target):
+def _path(key, method, route, target, persona, demo):
     literal = LITERAL_PATHS.get(key)
     if isinstance(literal, dict):
         return literal[method]
     if literal:
         return literal
     names = re.findall(r"<(?:\w+:)?(\w+)>", route.pattern)
-    kwargs = url_kwargs(target) if target else {}
+    if key in OWN_ACCOUNT_KWARGS:
+        kwargs = OWN_ACCOUNT_KWARGS[key](persona, demo)
+    else:
+        kwargs = url_kwargs(target) if target else {}
     return reverse(route.name, kwargs={name: kwargs[name] for name in names})
 
 
@@ -278,13 +348,21 @@ def _call(client, method, path, payload, key, for_api):
 def _answer(callers, key, method, route, target, persona):
     """The status one persona gets, inside a savepoint rolled back afterwards, so every call
     meets the same records. A refused call must also leave everything as it was."""
+    from django.core.cache import cache
+
     for_api = route.is_api
     client = callers.client(persona, for_api)
-    payload_of = PAYLOADS.get((key, method))
-    payload = payload_of(target, callers.demo) if payload_of else None
     problem = None
+    # Throttle counters live in the cache: like the records, each call starts from none.
+    cache.clear()
     with transaction.atomic():
-        response = _call(client, method, _path(key, method, route, target), payload, key, for_api)
+        if (key, method) in OWN_ACCOUNT_PAYLOADS:
+            payload = OWN_ACCOUNT_PAYLOADS[(key, method)](persona, callers.demo)
+        else:
+            payload_of = PAYLOADS.get((key, method))
+            payload = payload_of(target, callers.demo) if payload_of else None
+        path = _path(key, method, route, target, persona, callers.demo)
+        response = _call(client, method, path, payload, key, for_api)
         status = response.status_code
         if status >= 400:
             if _fingerprint() != callers.baseline:
