@@ -259,11 +259,13 @@ WATCH_LIVE = """
   window.WebSocket = class extends Native {
     constructor(...args) {
       super(...args);
+      // The IEP's channel, not the bell's (/ws/notifications/), which every signed-in page opens too.
+      if (!String(args[0]).includes("/ws/ieps/")) return;
       live.sockets.push(this);
       this.addEventListener("message", (m) => { try { if (JSON.parse(m.data).type === "hello") live.connects += 1; } catch {} });
     }
     send(data) {
-      try { if (JSON.parse(data).type === "resync") live.resyncs += 1; } catch {}
+      try { if (live.sockets.includes(this) && JSON.parse(data).type === "resync") live.resyncs += 1; } catch {}
       return super.send(data);
     }
   };
@@ -297,7 +299,7 @@ def _settle(context):
         try:
             tab.evaluate("window.dispatchEvent(new PageTransitionEvent('pagehide'))")
             for _ in range(2):
-                tab.wait_for_function("(window.__requestsInFlight || 0) <= 0", timeout=10_000)
+                tab.wait_for_function("() => (window.__requestsInFlight || 0) <= 0", timeout=10_000)
                 tab.wait_for_timeout(200)  # a refresh the last event scheduled starts within this
         except Exception:  # noqa: BLE001, S110 - a closed or crashed tab has nothing in flight
             pass
