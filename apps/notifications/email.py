@@ -1,6 +1,8 @@
 """What a notification e-mail looks like: in the recipient's language, a short line and a link
 (never the record), a plain-text and an HTML part, and a one-click unsubscribe per kind
 (RFC 8058: List-Unsubscribe with List-Unsubscribe-Post)."""
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
@@ -36,6 +38,13 @@ def _unsubscribe_headers(user, kinds) -> dict:
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
+def message_id(key: str) -> str:
+    """One notification, one Message-ID, however often it is handed to the mail server: a worker
+    killed after sending and before recording it sends it again on restart (there is no sending
+    and recording at once), and mail systems drop the copy by its Message-ID."""
+    return f"<{key}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}>"
+
+
 def notification_message(notification) -> EmailMultiAlternatives:
     user = notification.user
     with translation.override(user.preferred_language or "en"):
@@ -53,7 +62,8 @@ def notification_message(notification) -> EmailMultiAlternatives:
         text = render_to_string("notifications/email.txt", context)
         html = render_to_string("notifications/email.html", context)
     message = EmailMultiAlternatives(notification.subject, text, None, [user.email],
-                                     headers=_unsubscribe_headers(user, [notification.kind]))
+                                     headers={**_unsubscribe_headers(user, [notification.kind]),
+                                              "Message-ID": message_id(f"notification.{notification.id}")})
     message.attach_alternative(html, "text/html")
     return message
 

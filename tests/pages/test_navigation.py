@@ -3,7 +3,7 @@ thread asks first; times, dates and amounts are written one way per language, in
 (the reader's, named); counts read "1 member", "2 members" and never "0 members"; the comment
 hint says what a parent needs."""
 import re
-from datetime import date, datetime, timezone as dt_timezone
+from datetime import date, datetime, timedelta, timezone as dt_timezone
 
 import pytest
 import time_machine
@@ -147,7 +147,7 @@ def _submitted_evaluation(d):
     e = evaluations.evaluation_request_create(actor=d.parent_maya, iep=d.maya_iep,
                                               recommendation_ids=[service.id, goal.id], areas=["Fine motor"])
     evaluations.evaluation_request_decide(actor=d.admin, request=e, decision="approve", cost_cap=12500,
-                                          report_due=date(2099, 1, 31), note="Funded.")
+                                          report_due=date.today() + timedelta(days=90), note="Funded.")
     return EvaluationRequest.objects.get(id=e.id)
 
 
