@@ -27,6 +27,10 @@ from tests.core.matrix_world import build_world
 ROOT = Path(__file__).resolve().parents[2]
 SECONDS = int(os.environ.get("FUZZ_SECONDS_PER_PERSONA", "10"))
 PERSONAS = ["anonymous", "admin", "casemanager", "parent.maya", "parent.leo", "evaluator.scoped"]
+# Ending every session of the fuzzing client's own person would leave the rest of the run (and the
+# schema load of the next phase) answered 401: it is tested in tests/accounts/test_tokens.py and the
+# authorization matrix instead.
+KEPT_OUT = ["/api/v1/me/sign-out-everywhere/"]
 SCHEMATHESIS = shutil.which("schemathesis", path=str(Path(sys.executable).parent)) or "schemathesis"
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -86,7 +90,9 @@ def _config(tmp_path, maya):
     """Path parameters fixed to Maya's records, so generated bodies meet real rows."""
     ids = {"student_id": maya.student.id, "iep_id": maya.iep.id, "recommendation_id": maya.rec.id,
            "comment_id": maya.comment.id, "notification_id": maya.notification.id,
-           "request_id": maya.request_id, "file_id": maya.file_id}
+           "request_id": maya.request_id, "file_id": maya.file_id,
+           # Nobody's token: revoking the fuzzing client's own would end its run.
+           "token_id": 2**31 - 1}
     path = tmp_path / "schemathesis.toml"
     path.write_text("[parameters]\n" + "".join(f'"path.{k}" = {v}\n' for k, v in ids.items()))
     return path
@@ -96,6 +102,8 @@ def _schemathesis(url, config, persona_token, *extra):
     args = [SCHEMATHESIS, "--no-color", "--config-file", str(config), "run", f"{url}/api/schema/",
             "--checks", "not_a_server_error", "--phases", "fuzzing", "--seed", "20261201", "--workers", "1",
             "--request-timeout", "60", "--warnings", "off", *extra]
+    for path in KEPT_OUT:
+        args += ["--exclude-path", path]
     if persona_token:
         args += ["--header", f"Authorization: {persona_token}"]
     done = subprocess.run(args, cwd=config.parent, capture_output=True, text=True, timeout=SECONDS + 600,
@@ -130,4 +138,5 @@ def test_no_operation_answers_a_server_error(server, transactional_demo, tmp_pat
         assert counts, out[-3000:]
         if name == "every operation once":
             selected, total, tested = counts
-            assert selected == total == tested, f"as {persona}, {tested} of {total} operations were tried:\n{out[-3000:]}"
+            assert selected == tested == total - len(KEPT_OUT), (
+                f"as {persona}, {tested} of {total} operations were tried:\n{out[-3000:]}")
