@@ -15,6 +15,7 @@ from apps.notifications.preferences import preference_of
 
 from .models import CalendarFeed, Deadline, new_feed_secret
 from .presentation import deadline_title, deadline_url
+from .selectors import deadlines_of
 
 
 def feed_of(user) -> CalendarFeed:
@@ -46,8 +47,7 @@ def feed_user(secret: str):
 def calendar_for(user) -> bytes:
     host = urlparse(settings.SITE_URL).hostname or "iepteam"
     full_names = preference_of(user).calendar_full_names
-    deadlines = (Deadline.objects.filter(participants__user_id=user.id, status=Deadline.Status.OPEN)
-                 .select_related("student").order_by("due_at", "id").distinct())
+    deadlines = deadlines_of(user).filter(status=Deadline.Status.OPEN)
     calendar = Calendar()
     calendar.add("prodid", "-//IEP Team Workspace//Deadlines//EN")
     calendar.add("version", "2.0")

@@ -1,7 +1,8 @@
 """Who may do what with deadlines. Predicates take (user, student) or (user, deadline)."""
 import rules
 
-from apps.students.policy import is_case_manager_for, is_district_admin_for, is_evaluator_for, is_team_member
+from apps.students.policy import (is_case_manager_for, is_district_admin_for, is_evaluator_for, is_team_member,
+                                  may_view_student)
 
 may_add_deadline = is_case_manager_for | is_district_admin_for
 # An evaluator's view of the child is scoped to the dispute: they see only their own deadlines.
@@ -10,7 +11,10 @@ may_see_student_deadlines = (is_team_member & ~is_evaluator_for) | is_district_a
 
 @rules.predicate
 def is_participant(user, deadline):
-    return deadline.participants.filter(user_id=user.id).exists()
+    # Named on it is not enough: someone taken off the team (or whose engagement ended) stays named
+    # on the child's deadlines, and must see them no more.
+    return (deadline.participants.filter(user_id=user.id).exists()
+            and bool(may_view_student(user, deadline.student)))
 
 
 @rules.predicate

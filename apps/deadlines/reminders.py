@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import DistrictMembership, User
 from apps.notifications.preferences import zone_of
 from apps.notifications.services import NotifyBatch, notify
+from apps.students.policy import may_view_student
 
 from .days import district_zone, reminder_moment
 from .models import Deadline, Participant, Reminder
@@ -116,6 +117,10 @@ def _deliver(reminder: Reminder, now: datetime, out: _Outcome) -> None:
     deadline = reminder.deadline
     if deadline.status != Deadline.Status.OPEN:
         out.stale.append(reminder.id)  # closing removes them; this only catches a close racing the claim
+        return
+    if not may_view_student(reminder.user, deadline.student):
+        # Taken off the team (or the engagement ended) since it was planned: nothing more about the child.
+        out.stale.append(reminder.id)
         return
     if reminder.kind == Reminder.Kind.OVERDUE:
         later = Reminder.objects.filter(deadline_id=deadline.id, user_id=reminder.user_id, kind=reminder.kind,

@@ -1,10 +1,12 @@
 """Every read of deadlines that depends on who asks."""
 from datetime import timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from apps.accounts.selectors import admin_district_ids
 from apps.core.errors import NotFound
+from apps.students.models import Membership, active_membership_q
 from apps.students.selectors import student_get_for
 
 from .models import Deadline
@@ -21,7 +23,15 @@ def deadlines_of(user) -> QuerySet[Deadline]:
     """What the person owns or watches (API.md GET /deadlines/), soonest first."""
     if not user.is_authenticated:
         return Deadline.objects.none()
-    return _with_relations(Deadline.objects.filter(participants__user_id=user.id).order_by("due_at", "id").distinct())
+    return _with_relations(Deadline.objects.filter(participants__user_id=user.id).filter(_on_the_case(user))
+                           .order_by("due_at", "id").distinct())
+
+
+def _on_the_case(user) -> Q:
+    """Of the children the person still may see (policy.is_participant): on the team now, or the
+    district's administrator. Someone taken off a team stays named on its deadlines."""
+    teams = Membership.objects.filter(active_membership_q(), user_id=user.id).values("student_id")
+    return Q(student_id__in=teams) | Q(student__district_id__in=admin_district_ids(user))
 
 
 def filter_status(qs: QuerySet, status: str | None) -> QuerySet:

@@ -10,18 +10,27 @@ a notification to his parent, an invitation, and an evaluation request his paren
 Each child's team also has a physical therapist (not a persona) whom the removal routes take off
 the team: removable by those who manage it (not oneself, not the last parent).
 
+Each child's deadline is the annual review of their IEP: owned by the case manager, watched by the
+parents (the scoped evaluator owns only Maya's report deadline, which no route here names).
+
 Account routes act on the caller's own account (OWN_ACCOUNT_KWARGS): each persona has an API token
-of their own to revoke, and a password-reset link for their own account.
+of their own to revoke, and a password-reset link for their own account; likewise a notification of
+their own (the e-mail's open link), an unsubscribe link of their own and their calendar's secret.
 """
+from datetime import timedelta
 from types import SimpleNamespace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
+from django.utils import timezone
 from django.utils.http import urlsafe_base64_encode
 
 from apps.accounts.models import ApiToken, User
+from apps.deadlines.feed import feed_of
+from apps.deadlines.models import Deadline, Kind
+from apps.notifications.email import unsubscribe_token
 from apps.discussions.models import Comment
 from apps.notifications.services import notify
 from apps.students.models import Membership, Role
@@ -76,6 +85,13 @@ def build_world(demo, api_as):
     # Each persona's own API token (apart from the one its matrix client signs in with).
     demo.matrix_tokens = {persona: ApiToken.objects.create(user=user, name="matrix")[0].id
                           for persona, user in demo.users.items()}
+    # Each persona's own notification, unsubscribe link and calendar secret (OWN_ACCOUNT_KWARGS).
+    demo.matrix_notifications = {persona: notification(user).id for persona, user in demo.users.items()}
+    demo.matrix_feeds = {persona: feed_of(user).secret for persona, user in demo.users.items()}
+
+    def annual_review(student):
+        return Deadline.objects.get(student=student, kind=Kind.ANNUAL_REVIEW, status=Deadline.Status.OPEN)
+
     maya_invitation, maya_token = invitation(demo.maya)
     leo_invitation, leo_token = invitation(demo.leo)
 
@@ -85,13 +101,13 @@ def build_world(demo, api_as):
         # Outside the scoped evaluator's scope: Maya's SLP service and a comment on it.
         other_comment=comment("slp", demo.maya_recs[1]),
         request_id=flow.id, file_id=maya_file, token=maya_token, invitation_id=maya_invitation.id,
-        member=removable_member(demo.maya), next_status="draft")
+        member=removable_member(demo.maya), next_status="draft", deadline=annual_review(demo.maya))
     leo = SimpleNamespace(
         name="leo", student=demo.leo, iep=demo.leo_iep, rec=demo.leo_recs[0], other_rec=demo.leo_recs[1],
         comment=comment("teacher.leo", demo.leo_recs[0]), notification=notification(demo.parent_leo),
         # Leo's request has no file: his route takes Maya's file id, which must not be found there.
         request_id=leo_request, file_id=maya_file, token=leo_token, invitation_id=leo_invitation.id,
-        member=removable_member(demo.leo), next_status="proposed")
+        member=removable_member(demo.leo), next_status="proposed", deadline=annual_review(demo.leo))
     return {"maya": maya, "leo": leo, "scoped": scoped}
 
 
@@ -101,8 +117,12 @@ def url_kwargs(target):
         "student_id": target.student.id, "iep_id": target.iep.id, "recommendation_id": target.rec.id,
         "comment_id": target.comment.id, "notification_id": target.notification.id,
         "request_id": target.request_id, "file_id": target.file_id, "token": target.token,
-        "invitation_id": target.invitation_id, "user_id": target.member.id,
+        "invitation_id": target.invitation_id, "user_id": target.member.id, "deadline_id": target.deadline.id,
     }
+
+
+def _own(persona):
+    return "parent.maya" if persona == "anonymous" else persona
 
 
 def _own_user(persona, demo):
@@ -123,6 +143,9 @@ OWN_ACCOUNT_KWARGS = {
     "api:me-token": lambda p, d: {"token_id": d.matrix_tokens["parent.maya" if p == "anonymous" else p]},
     "accounts:token_revoke": lambda p, d: {"token_id": d.matrix_tokens["parent.maya" if p == "anonymous" else p]},
     "accounts:password_reset_confirm": _reset_link,
+    "notifications:open": lambda p, d: {"notification_id": d.matrix_notifications[_own(p)]},
+    "notifications:unsubscribe": lambda p, d: {"token": unsubscribe_token(_own_user(p, d).id, "mention")},
+    "deadlines:feed": lambda p, d: {"secret": d.matrix_feeds[_own(p)]},
 }
 
 
@@ -234,7 +257,25 @@ PAYLOADS = {
         "old_password": DEMO_PASSWORD, "new_password1": "a-new-long-passphrase-2027",
         "new_password2": "a-new-long-passphrase-2027"},
     ("accounts:password_reset", "POST"): lambda t, d: {"email": "parent.maya@demo.example"},
+    # Deadlines and notification settings
+    ("api:student-deadlines", "POST"): lambda t, d: {
+        "kind": "meeting", "subject": "Team meeting about the spring data",
+        "due_at": (timezone.now() + timedelta(days=30)).replace(microsecond=0).isoformat()},
+    ("api:notification-preferences", "PUT"): lambda t, d: {"kinds": {"mention": {"email": "digest"}}},
+    ("notifications:preferences", "POST"): lambda t, d: _preferences_form(),
+    ("deadlines:school_calendar", "POST"): lambda t, d: {
+        "action": "add", "day": days_ahead(40), "reason": "holiday", "note": "Teacher planning day"},
 }
+
+
+def _preferences_form():
+    from apps.notifications.preferences import KINDS
+
+    form = {"timezone": "", "digest_hour": "7"}
+    for kind in KINDS:
+        form[f"email__{kind}"] = "digest"
+        form[f"in_app__{kind}"] = "on"
+    return form
 
 # Routes whose URL takes no record, and what path to call for a pattern that Django cannot reverse.
 LITERAL_PATHS = {

@@ -104,6 +104,19 @@ EXPECTED = {
     ("api:evaluation-request-revoke", "POST"): "401 200 403 403 403 404 403 404 404 403 | 401 409 403 404 404 403 404 403 404 404",
     ("api:evaluation-request-questions", "GET"): "401 200 200 200 200 404 200 404 404 200 | 401 404 404 404 404 404 404 404 404 404",
     ("api:evaluation-request-questions", "POST"): "401 403 201 201 201 404 201 404 404 201 | 401 404 404 404 404 404 404 404 404 404",
+    # Deadlines (API.md "Deadlines, reminders and notifications"): each child's annual review, owned by
+    # the case manager and watched by the parents. An evaluator sees only their own deadlines (the
+    # scoped one's report deadline): the annual review does not exist for them.
+    ("api:deadline-list", "GET"): "401 200 200 200 200 200 200 200 200 200",
+    ("api:student-deadlines", "GET"): "401 200 200 200 200 404 200 404 404 200 | 401 200 200 404 404 200 404 200 404 404",
+    ("api:student-deadlines", "POST"): "401 201 201 403 403 404 403 404 404 403 | 401 201 201 404 404 403 404 403 404 404",
+    ("api:deadline-detail", "GET"): "401 200 200 200 200 404 200 404 404 404 | 401 200 200 404 404 200 404 200 404 404",
+    ("api:deadline-met", "POST"): "401 200 200 403 403 404 403 404 404 404 | 401 200 200 404 404 403 404 403 404 404",
+    ("api:deadline-cancel", "POST"): "401 200 200 403 403 404 403 404 404 404 | 401 200 200 404 404 403 404 403 404 404",
+    ("api:calendar", "GET"): "401 200 200 200 200 200 200 200 200 200",
+    ("api:calendar-reset", "POST"): "401 200 200 200 200 200 200 200 200 200",
+    ("api:notification-preferences", "GET"): "401 200 200 200 200 200 200 200 200 200",
+    ("api:notification-preferences", "PUT"): "401 200 200 200 200 200 200 200 200 200",
     ("schema", "GET"): "200 200 200 200 200 200 200 200 200 200",
     ("api-docs", "GET"): "200 200 200 200 200 200 200 200 200 200",
     ("/^api/", "GET"): "404 404 404 404 404 404 404 404 404 404",
@@ -193,6 +206,22 @@ EXPECTED = {
     ("notifications:list", "GET"): "302 200 200 200 200 200 200 200 200 200",
     ("notifications:read", "POST"): "302 404 404 404 404 404 302 404 404 404 | 302 404 404 404 404 404 404 302 404 404",
     ("notifications:read_all", "POST"): "302 302 302 302 302 302 302 302 302 302",
+    # Each persona's own notification (the e-mail's link): marked read, then on to what it is about.
+    ("notifications:open", "GET"): "302 302 302 302 302 302 302 302 302 302",
+    ("notifications:preferences", "GET"): "302 200 200 200 200 200 200 200 200 200",
+    ("notifications:preferences", "POST"): "302 302 302 302 302 302 302 302 302 302",
+    # The signed link is the proof (RFC 8058), signed in or not: each on their own link (a visitor on parent.maya's).
+    ("notifications:unsubscribe", "GET"): "200 200 200 200 200 200 200 200 200 200",
+    ("notifications:unsubscribe", "POST"): "200 200 200 200 200 200 200 200 200 200",
+    # Whoever holds the secret reads that person's calendar (each their own; a visitor parent.maya's).
+    ("deadlines:feed", "GET"): "200 200 200 200 200 200 200 200 200 200",
+    ("deadlines:calendar_reset", "POST"): "302 302 302 302 302 302 302 302 302 302",
+    # The district administrator's: to anyone else these pages do not exist.
+    ("deadlines:compliance", "GET"): "302 200 404 404 404 404 404 404 404 404",
+    ("deadlines:school_calendar", "GET"): "302 200 404 404 404 404 404 404 404 404",
+    ("deadlines:school_calendar", "POST"): "302 302 404 404 404 404 404 404 404 404",
+    ("deadlines:detail", "GET"): "302 200 200 200 200 404 200 404 404 404 | 302 200 200 404 404 200 404 200 404 404",
+    ("deadlines:close", "POST"): "302 302 302 403 403 404 403 404 404 404 | 302 302 302 404 404 403 404 403 404 404",
     ("evaluations:iep_evaluations", "GET"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
     ("evaluations:iep_panel", "GET"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
     ("evaluations:request_new", "GET"): "302 403 200 403 403 404 200 404 404 403 | 302 403 200 404 404 403 404 200 404 404",
