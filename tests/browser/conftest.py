@@ -6,16 +6,12 @@ here). Without it these tests skip with the reason, except in CI (REQUIRE_SERVIC
 missing browser is a failure, not a skip."""
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import DEMO_PASSWORD
+from tests.servers import free_port, server_environment, start_server, stop_server
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -141,23 +137,7 @@ def sign_in(page):
     return do
 
 
-ROOT = Path(__file__).resolve().parents[2]
 RESULTS_LOG = RESULTS / "asgi-server.log"
-
-
-def _database_url():
-    from django.db import connection
-
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -169,41 +149,14 @@ def asgi_server(django_db_setup):
     the in-memory channel layer (no REDIS_URL) an event reaches only the sockets of the process
     that committed it; with Redis (CI) the layer is shared anyway. Its data comes from the test
     process through the database (use transactional fixtures, so it is committed)."""
-    port = _free_port()
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="iepteam.settings.test", DATABASE_URL=_database_url(),
-               PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    port = free_port()
     RESULTS.mkdir(exist_ok=True)
-    log = open(RESULTS_LOG, "w")  # noqa: SIM115 - open for the server's whole life, closed below
-    process = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "tests.browser.asgi:application"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        if process.poll() is not None:
-            log.close()
-            pytest.fail(f"daphne exited with {process.returncode}; see {RESULTS_LOG}", pytrace=False)
-        try:
-            with urllib.request.urlopen(f"{url}/accounts/login/", timeout=2) as answer:
-                if answer.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"daphne did not answer within 30 s; see {RESULTS_LOG}", pytrace=False)
-        time.sleep(0.2)
+    process = start_server(["daphne", "-b", "127.0.0.1", "-p", str(port), "tests.browser.asgi:application"],
+                           env=server_environment(), log_path=RESULTS_LOG, ready_url=f"{url}/accounts/login/",
+                           seconds=30)
     yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log.close()
-
+    stop_server(process)
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -24,6 +23,7 @@ import requests
 from django.conf import settings
 
 from tests.conftest import DEMO_PASSWORD, PERSONAS
+from tests.servers import free_port
 
 ROOT = Path(settings.BASE_DIR)
 SERVERS = 2
@@ -41,12 +41,6 @@ out["invitations"] = [invitation_create(actor=cm, student=maya, email=f"new.pare
                       for i in range(4)]
 print("PREPARED " + json.dumps(out))
 """
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_until(check, seconds, what):
@@ -218,7 +212,7 @@ def deployment(request, tmp_path_factory):
     deployment.tokens, deployment.invitations = data["tokens"], data["invitations"]
     assert set(PERSONAS) <= set(deployment.tokens)
     for i in range(SERVERS):
-        port = _free_port()
+        port = free_port()
         _start(deployment, f"server{i}", ["uvicorn", "iepteam.asgi:application", "--host", "127.0.0.1", "--port",
                                           str(port), "--lifespan", "off", "--no-access-log"])
         deployment.urls.append(f"http://127.0.0.1:{port}")

@@ -5,14 +5,10 @@ A refusal "before the body is read" is proved by sending the headers alone: the 
 only have come from the headers. A server that read first would wait for the body and answer
 408 after its read timeout, or nothing."""
 import json
-import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -20,8 +16,8 @@ from django.test import Client
 from apps.evaluations.models import ReportFile
 from tests.conftest import DEMO_PASSWORD, api_client_for
 from tests.evaluations.helpers import Flow, pdf_of_size
+from tests.servers import free_port, server_environment, start_server, stop_server
 
-ROOT = Path(__file__).resolve().parents[2]
 MiB = 1024 * 1024
 SMALL_CAP = MiB  # REQUEST_BODY_MAX_BYTES's default
 READ_TIMEOUT = 3  # the server's REQUEST_BODY_READ_TIMEOUT in these tests
@@ -29,64 +25,25 @@ ANSWER_BOUND = 30  # seconds a refusal may take on a loaded machine; far below "
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _database_url():
-    from django.db import connection
-
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # uvicorn hands the body to the application as it arrives. daphne does not: Twisted reads the
 # whole body before the application is called, so no ASGI middleware can refuse it unread there
 # (every test here but the small-JSON one fails under daphne; the README says to serve HTTP with
 # uvicorn).
-SERVER = ["-m", "uvicorn", "iepteam.asgi:application", "--host", "127.0.0.1", "--no-access-log", "--port"]
+SERVER = ["uvicorn", "iepteam.asgi:application", "--host", "127.0.0.1", "--no-access-log", "--port"]
 
 
 @pytest.fixture(scope="module")
 def server(django_db_setup, tmp_path_factory):
     """iepteam.asgi:application under uvicorn, on the test database, its temporary files in a
     folder of its own."""
-    port = _free_port()
-    tmp = tmp_path_factory.mktemp("server-tmp")
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="iepteam.settings.test", DATABASE_URL=_database_url(),
-               PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1", TMPDIR=str(tmp),
-               REQUEST_BODY_READ_TIMEOUT=str(READ_TIMEOUT))
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    log_path = tmp_path_factory.mktemp("server-log") / "uvicorn.log"
-    log = open(log_path, "w")  # noqa: SIM115 - open for the server's whole life
-    process = subprocess.Popen([sys.executable, *SERVER, str(port)],
-                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"uvicorn exited with {process.returncode}: {log_path.read_text()[-2000:]}", pytrace=False)
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/me/", timeout=2)  # noqa: S310
-        except urllib.error.HTTPError:
-            break  # any HTTP answer (401) means it serves
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"uvicorn did not answer in 60 s: {log_path.read_text()[-2000:]}", pytrace=False)
-        time.sleep(0.2)
+    port = free_port()
+    env = server_environment(TMPDIR=str(tmp_path_factory.mktemp("server-tmp")),
+                             REQUEST_BODY_READ_TIMEOUT=str(READ_TIMEOUT))
+    process = start_server([*SERVER, str(port)], env=env,
+                           log_path=tmp_path_factory.mktemp("server-log") / "uvicorn.log",
+                           ready_url=f"http://127.0.0.1:{port}/api/v1/me/")
     yield port
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log.close()
+    stop_server(process)
 
 
 class Answer:

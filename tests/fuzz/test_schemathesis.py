@@ -11,20 +11,16 @@ part of it; throttles are lifted on the server, or most writes would only meet 4
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from tests.conftest import api_client_for
 from tests.core.matrix_world import build_world
+from tests.servers import free_port, server_environment, start_server, stop_server
 
-ROOT = Path(__file__).resolve().parents[2]
 SECONDS = int(os.environ.get("FUZZ_SECONDS_PER_PERSONA", "10"))
 PERSONAS = ["anonymous", "admin", "casemanager", "parent.maya", "parent.leo", "evaluator.scoped"]
 # Ending every session of the fuzzing client's own person would leave the rest of the run (and the
@@ -36,54 +32,18 @@ SCHEMATHESIS = shutil.which("schemathesis", path=str(Path(sys.executable).parent
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _database_url():
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(django_db_setup, tmp_path_factory):
     """uvicorn serving iepteam.asgi on the test database; no throttles (the fuzzer writes a lot)."""
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path_factory.mktemp("fuzz") / "server.log"
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="iepteam.settings.test", DATABASE_URL=_database_url(),
-               PYTHONPATH=str(ROOT), API_WRITE_RATE="100000/min", API_TOKEN_RATE="100000/min")
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    log = open(log_path, "w")  # noqa: SIM115 - the server's whole life
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "iepteam.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"uvicorn exited with {process.returncode}: {log_path.read_text()[-2000:]}", pytrace=False)
-        try:
-            with urllib.request.urlopen(f"{url}/api/schema/", timeout=5) as answer:
-                if answer.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("uvicorn did not answer within 60 s", pytrace=False)
-        time.sleep(0.2)
+    process = start_server(
+        ["uvicorn", "iepteam.asgi:application", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        env=server_environment(API_WRITE_RATE="100000/min", API_TOKEN_RATE="100000/min"),
+        log_path=log_path, ready_url=f"{url}/api/schema/")
     yield url, log_path
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log.close()
+    stop_server(process)
 
 
 def _config(tmp_path, maya):
