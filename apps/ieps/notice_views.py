@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.errors import Forbidden
 from apps.core.forms import FormRefusal, apply_service_error, form_done
@@ -94,6 +94,7 @@ def notice_create(request, recommendation_id):
 
 
 @page
+@require_GET
 def notice_page(request, notice_id):
     notice = notice_get_for(request.user, notice_id)
     language = notice_language_for(request.user, notice)
@@ -111,6 +112,7 @@ def notice_pdf_response(request, notice) -> HttpResponse:
 
 
 @page
+@require_GET
 def guidance_page(request, recommendation_id):
     """The guidance for a parent who disagrees, as a page of its own (anyone on the team may read it)."""
     rec = recommendation_get_for(request.user, recommendation_id)
