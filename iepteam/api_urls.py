@@ -8,6 +8,7 @@ from apps.deadlines import api as deadlines
 from apps.discussions import api as discussions
 from apps.evaluations import api as evaluations
 from apps.ieps import api as ieps
+from apps.ieps import notice_api
 from apps.notifications import api as notifications
 from apps.students import api as students
 
@@ -98,4 +99,12 @@ urlpatterns += [
          name="evaluation-request-revoke"),
     path("evaluation-requests/<int:request_id>/questions/", evaluations.EvaluationQuestionsApi.as_view(),
          name="evaluation-request-questions"),
+]
+
+# Prior written notices (34 CFR 300.503).
+urlpatterns += [
+    path("recommendations/<int:recommendation_id>/notice/", notice_api.NoticeIssueApi.as_view(),
+         name="recommendation-notice"),
+    path("ieps/<int:iep_id>/notices/", notice_api.IEPNoticesApi.as_view(), name="iep-notices"),
+    path("notices/<int:notice_id>/pdf/", notice_api.NoticePdfApi.as_view(), name="notice-pdf"),
 ]

@@ -10,6 +10,10 @@ class DiscussionsConfig(AppConfig):
         from .panels import register
 
         register()
+        # A prior written notice's draft and the guidance for a parent who disagrees draw on the discussion.
+        from . import notice_sources
+
+        notice_sources.register()
 
         # A route naming a comment reads that child's record (apps.audit.recording).
         from apps.audit.recording import register_route_subject

@@ -15,6 +15,10 @@ class EvaluationsConfig(AppConfig):
         register_activation_check(unconsidered_evaluation_reason)
         # ... and what its IEP page shows.
         register()
+        # ... and what a prior written notice's draft and the parent's guidance take from evaluations.
+        from . import notice_sources
+
+        notice_sources.register()
 
         # A route naming an evaluation request reads that child's record (apps.audit.recording).
         from apps.audit.recording import register_route_subject

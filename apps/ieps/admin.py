@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import IEP, Position, Recommendation, RecommendationVersion
+from .models import IEP, NoticeContact, Position, Recommendation, RecommendationVersion
 
 
 class RecommendationInline(admin.TabularInline):
@@ -36,3 +36,10 @@ class RecommendationVersionAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Position)
+
+
+@admin.register(NoticeContact)
+class NoticeContactAdmin(admin.ModelAdmin):
+    """Operators set a district's procedural-safeguards address and contact for its notices."""
+
+    list_display = ("district", "safeguards_url")

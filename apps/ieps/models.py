@@ -162,3 +162,48 @@ class EvaluatorScope(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["membership", "recommendation"], name="evaluator_scope_unique"),
         ]
+
+
+class NoticeContact(models.Model):
+    """Where a district's parents get a copy of their procedural safeguards and whom they call for
+    help (34 CFR 300.503(b)(6)-(7)). A district without a row uses the settings' defaults."""
+
+    district = models.OneToOneField("accounts.District", on_delete=models.CASCADE, related_name="notice_contact")
+    safeguards_url = models.URLField(_("procedural safeguards address"), max_length=500, blank=True)
+    contact = models.TextField(_("whom parents contact for help"), max_length=1000, blank=True)
+
+    def __str__(self):
+        return f"Notice contact · {self.district}"
+
+
+class PriorWrittenNotice(models.Model):
+    """A prior written notice (34 CFR 300.503) the district issued about one recommendation. It is
+    what the parents were told, so it is never changed: the recommendation's version and title and
+    the district's contact are copied as they were when it was issued."""
+
+    class Action(models.TextChoices):
+        PROPOSE = "propose", _("proposes")
+        REFUSE = "refuse", _("refuses")
+
+    iep = models.ForeignKey(IEP, on_delete=models.PROTECT, related_name="notices")
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="notices")
+    recommendation_version = models.PositiveIntegerField()
+    recommendation_title = models.CharField(max_length=200)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    reasons = models.TextField(_("why"))
+    data_used = models.TextField(_("evaluations, records and reports used"))
+    options_considered = models.TextField(_("other options considered"))
+    other_factors = models.TextField(_("other factors"), blank=True)
+    safeguards_url = models.CharField(max_length=500)
+    contact = models.TextField()
+    # The family's language when it was issued: its fixed text is rendered in it.
+    language = models.CharField(max_length=10, default="en")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["iep", "created_at"])]
+
+    def __str__(self):
+        return f"Prior written notice {self.id} · {self.recommendation_title}"

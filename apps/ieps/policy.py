@@ -8,6 +8,7 @@ from apps.students.policy import (
     is_clinician_for,
     is_district_admin_for,
     is_evaluator_for,
+    is_parent_of,
     is_team_member,
 )
 
@@ -96,3 +97,22 @@ rules.add_perm("ieps.change_iep_status", may_change_iep_status)
 rules.add_perm("ieps.add_recommendation", may_add_recommendation)
 rules.add_perm("ieps.change_recommendation", may_edit_recommendation)
 rules.add_perm("ieps.take_position", may_take_position)
+
+
+# Prior written notice (34 CFR 300.503) is the district's word: the case manager or an administrator.
+may_issue_notice_for = is_case_manager_for | is_district_admin_for
+
+
+@rules.predicate
+def may_issue_notice(user, recommendation):
+    return may_issue_notice_for(user, recommendation.iep.student)
+
+
+@rules.predicate
+def shows_disagreement_guidance(user, recommendation):
+    """A parent whose current position on it is "disagree" or "unsure" is shown what they can do."""
+    from .models import Position
+
+    return (is_parent_of(user, recommendation.iep.student)
+            and Position.objects.filter(recommendation=recommendation, user=user,
+                                        stance__in=(Position.Stance.DISAGREE, Position.Stance.UNSURE)).exists())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import form_views, views
+from . import form_views, notice_views, views
 
 app_name = "ieps"
 
@@ -22,4 +22,7 @@ urlpatterns = [
     path("recommendations/<int:recommendation_id>/withdraw/", form_views.recommendation_withdraw,
          name="recommendation_withdraw"),
     path("recommendations/<int:recommendation_id>/position/", form_views.position_record, name="position_record"),
+    path("recommendations/<int:recommendation_id>/notice/", notice_views.notice_create, name="notice_create"),
+    path("recommendations/<int:recommendation_id>/guidance/", notice_views.guidance_page, name="guidance"),
+    path("notices/<int:notice_id>/", notice_views.notice_page, name="notice"),
 ]

@@ -210,7 +210,9 @@ def recommendation_page(request, recommendation_id):
 
 
 def render_recommendation_page(request, rec, *, revision_form=None, decision_form=None, position_form=None,
-                               withdraw_error="", status=200):
+                               withdraw_error="", notice_form=None, status=200):
+    from .notice_views import recommendation_notice_context
+
     user = request.user
     role = role_for(user, rec.iep.student)
     versions = list(versions_of(rec))
@@ -241,6 +243,7 @@ def render_recommendation_page(request, rec, *, revision_form=None, decision_for
         "position_form": position_form,
         "may_withdraw": may_withdraw_recommendation(user, rec),
         "withdraw_error": withdraw_error,
+        **recommendation_notice_context(request, rec, notice_form),
     }, status=status)
 
 

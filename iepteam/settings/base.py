@@ -391,3 +391,7 @@ REST_KNOX = {
     "TOKEN_TTL": timedelta(days=int(os.environ.get("API_TOKEN_DAYS") or 30)),
     "AUTH_HEADER_PREFIX": "Token",
 }
+
+# Prior written notice: where parents get a copy of their procedural safeguards when their district
+# has not given its own address (ieps.NoticeContact). The U.S. Department of Education's IDEA site.
+PROCEDURAL_SAFEGUARDS_URL = os.environ.get("PROCEDURAL_SAFEGUARDS_URL") or "https://sites.ed.gov/idea/"

@@ -16,6 +16,7 @@ from apps.audit.models import AccessLog
 from apps.deadlines.models import Deadline, Kind
 from apps.discussions.models import Comment
 from apps.evaluations.models import ReportFile
+from apps.ieps.notices import notice_issue
 from tests.conftest import api_client_for
 from tests.evaluations.helpers import Flow
 
@@ -83,6 +84,11 @@ READS = {
     "api/v1/students/<int:student_id>/deadlines/": EVERYONE_ON_MAYA,  # an evaluator: their own report deadline
     "deadlines/<int:deadline_id>/": {STAFF: MAYA, ADMIN: MAYA},
     "deadlines/district/": {ADMIN: {"maya", "leo"}},
+    # Prior written notices: Maya's is on her disputed recommendation (in the evaluator's scope).
+    "api/v1/ieps/<int:iep_id>/notices/": EVERYONE_ON_MAYA,
+    "api/v1/notices/<int:notice_id>/pdf/": EVERYONE_ON_MAYA,
+    "notices/<int:notice_id>/": EVERYONE_ON_MAYA,
+    "recommendations/<int:recommendation_id>/guidance/": EVERYONE_ON_MAYA,
 }
 
 # Routes that only change things: a read (GET) is answered 405 and records nothing. What they
@@ -114,6 +120,7 @@ WRITES_ONLY = {
     "students/<int:student_id>/team/invitations/<int:invitation_id>/cancel/",
     "students/<int:student_id>/team/invitations/<int:invitation_id>/resend/",
     "students/<int:student_id>/team/members/<int:user_id>/remove/",
+    "api/v1/recommendations/<int:recommendation_id>/notice/", "recommendations/<int:recommendation_id>/notice/",
 }
 
 # Routes whose answers hold no child's record, and why.
@@ -183,6 +190,8 @@ def world(demo, api_as, settings, tmp_path):
         "deadline_id": Deadline.objects.get(kind=Kind.ANNUAL_REVIEW, iep=demo.maya_iep).id,
         "invitation_id": 1, "user_id": demo.slp.id, "secret": "no-such-calendar",
         "file_id": ReportFile.objects.filter(request_id=maya.id, kind=ReportFile.Kind.REPORT).get().id,
+        "notice_id": notice_issue(actor=demo.casemanager, recommendation=disputed, action="propose", reasons="Goals met.",
+                                  data_used="Progress data.", options_considered="Keeping the minutes.").id,
     }
     return SimpleNamespace(demo=demo, values=values, children={"maya": demo.maya.id, "leo": demo.leo.id})
 

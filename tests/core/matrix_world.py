@@ -10,6 +10,8 @@ a notification to his parent, an invitation, and an evaluation request his paren
 Each child's team also has a physical therapist (not a persona) whom the removal routes take off
 the team: removable by those who manage it (not oneself, not the last parent).
 
+Each child's first recommendation has a prior written notice the case manager issued.
+
 Each child's deadline is the annual review of their IEP: owned by the case manager, watched by the
 parents (the scoped evaluator owns only Maya's report deadline, which no route here names).
 
@@ -92,6 +94,12 @@ def build_world(demo, api_as):
     def annual_review(student):
         return Deadline.objects.get(student=student, kind=Kind.ANNUAL_REVIEW, status=Deadline.Status.OPEN)
 
+    def notice(rec):
+        from apps.ieps.notices import notice_issue
+
+        return notice_issue(actor=demo.casemanager, recommendation=rec, action="propose", reasons="Goals met.",
+                            data_used="Progress data.", options_considered="Keeping the current minutes.")
+
     maya_invitation, maya_token = invitation(demo.maya)
     leo_invitation, leo_token = invitation(demo.leo)
 
@@ -101,13 +109,15 @@ def build_world(demo, api_as):
         # Outside the scoped evaluator's scope: Maya's SLP service and a comment on it.
         other_comment=comment("slp", demo.maya_recs[1]),
         request_id=flow.id, file_id=maya_file, token=maya_token, invitation_id=maya_invitation.id,
-        member=removable_member(demo.maya), next_status="draft", deadline=annual_review(demo.maya))
+        member=removable_member(demo.maya), next_status="draft", deadline=annual_review(demo.maya),
+        notice=notice(demo.maya_recs[0]))
     leo = SimpleNamespace(
         name="leo", student=demo.leo, iep=demo.leo_iep, rec=demo.leo_recs[0], other_rec=demo.leo_recs[1],
         comment=comment("teacher.leo", demo.leo_recs[0]), notification=notification(demo.parent_leo),
         # Leo's request has no file: his route takes Maya's file id, which must not be found there.
         request_id=leo_request, file_id=maya_file, token=leo_token, invitation_id=leo_invitation.id,
-        member=removable_member(demo.leo), next_status="proposed", deadline=annual_review(demo.leo))
+        member=removable_member(demo.leo), next_status="proposed", deadline=annual_review(demo.leo),
+        notice=notice(demo.leo_recs[0]))
     return {"maya": maya, "leo": leo, "scoped": scoped}
 
 
@@ -118,6 +128,7 @@ def url_kwargs(target):
         "comment_id": target.comment.id, "notification_id": target.notification.id,
         "request_id": target.request_id, "file_id": target.file_id, "token": target.token,
         "invitation_id": target.invitation_id, "user_id": target.member.id, "deadline_id": target.deadline.id,
+        "notice_id": target.notice.id,
     }
 
 
@@ -169,6 +180,13 @@ def _profile(persona, demo):
 
 # (route, method) -> payload(persona, demo), for account routes whose body is the caller's own.
 OWN_ACCOUNT_PAYLOADS = {
+    # Prior written notice: the notice's own parts (API.md "Positions, suggested changes, consent and notices").
+    ("api:recommendation-notice", "POST"): lambda t, d: {
+        "action": "refuse", "reasons": "The data do not support more minutes.", "data_used": "Progress data.",
+        "options_considered": "60 minutes a week: not needed.", "other_factors": ""},
+    ("ieps:notice_create", "POST"): lambda t, d: {
+        "action": "refuse", "reasons": "The data do not support more minutes.", "data_used": "Progress data.",
+        "options_considered": "60 minutes a week: not needed.", "other_factors": ""},
     ("accounts:mfa_enrol", "POST"): _current_code,
     ("accounts:profile", "POST"): _profile,
 }

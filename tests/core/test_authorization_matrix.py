@@ -79,6 +79,11 @@ EXPECTED = {
     ("api:comment-detail", "GET"): "401 200 200 200 200 404 200 404 404 200 | 401 200 200 404 404 200 404 200 404 404",
     ("api:comment-detail", "PATCH"): "401 403 403 200 403 404 403 404 404 403 | 401 403 403 404 404 200 404 403 404 404",
     ("api:iep-unread", "GET"): "401 200 200 200 200 404 200 404 404 200 | 401 200 200 404 404 200 404 200 404 404",
+    # Prior written notice: the case manager or an administrator issues it; the team reads it (an
+    # evaluator only on a recommendation in their scope: Maya's first is).
+    ("api:recommendation-notice", "POST"): "401 201 201 403 403 404 403 404 404 403 | 401 201 201 404 404 403 404 403 404 404",
+    ("api:iep-notices", "GET"): "401 200 200 200 200 404 200 404 404 200 | 401 200 200 404 404 200 404 200 404 404",
+    ("api:notice-pdf", "GET"): "401 200 200 200 200 404 200 404 404 200 | 401 200 200 404 404 200 404 200 404 404",
     ("api:notification-list", "GET"): "401 200 200 200 200 200 200 200 200 200",
     ("api:notification-read", "POST"): "401 404 404 404 404 404 200 404 404 404 | 401 404 404 404 404 404 404 200 404 404",
     ("api:iep-evaluation-requests", "GET"): "401 200 200 200 200 404 200 404 404 200 | 401 200 200 404 404 200 404 200 404 404",
@@ -192,6 +197,10 @@ EXPECTED = {
     ("ieps:recommendation_decide", "POST"): "302 403 302 403 403 404 403 404 404 403 | 302 403 302 404 404 403 404 403 404 404",
     ("ieps:recommendation_withdraw", "POST"): "302 403 302 302 403 404 403 404 404 403 | 302 403 302 404 404 302 404 403 404 404",
     ("ieps:position_record", "POST"): "302 403 302 302 302 404 302 404 404 403 | 302 403 302 404 404 302 404 302 404 404",
+    ("ieps:notice_create", "POST"): "302 302 302 403 403 404 403 404 404 403 | 302 302 302 404 404 403 404 403 404 404",
+    ("ieps:notice", "GET"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
+    # The guidance for a parent who disagrees is a page anyone who sees the recommendation may read.
+    ("ieps:guidance", "GET"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
     ("discussions:discussion", "GET"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
     ("discussions:thread", "GET"): "302 302 302 302 302 404 302 404 404 302 | 302 302 302 404 404 302 404 302 404 404",
     ("discussions:create", "POST"): "302 403 302 302 302 404 302 404 404 403 | 302 403 302 404 404 302 404 302 404 404",
