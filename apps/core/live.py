@@ -17,8 +17,10 @@ def user_group(user_id: int) -> str:
 
 
 def broadcast(group: str, message: dict) -> None:
+    # The group travels with the message: each process's hub (apps.core.hub) receives every group
+    # on one channel and needs to know whose sockets it is for.
     try:
-        async_to_sync(get_channel_layer().group_send)(group, message)
+        async_to_sync(get_channel_layer().group_send)(group, dict(message, group=group))
     except Exception:  # noqa: BLE001 - a dropped live message must never fail the request
         log.warning("live send to %s failed; clients will resync from the event log", group, exc_info=True)
 
