@@ -5,7 +5,8 @@ posts comments through the REST API one at a time and measures, for each, the ti
 start of the POST to its receipt by the LAST client; then measures a bare Redis PUBLISH to N
 SUBSCRIBE connections the same way. Reports p50/p99 and lost events.
 
-    .venv/bin/python bench/fanout.py --clients 50 500 --messages 100
+    .venv/bin/python bench/fanout.py --clients 1000 --messages 200 --layers pubsub
+    .venv/bin/python bench/fanout.py --clients 1000 --messages 200 --layers pubsub --workers 2
 Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/iepteam_bench) and
 Redis (REDIS_URL, default redis://127.0.0.1:6379/3). Writes bench/results/fanout-<time>.json.
 """
@@ -76,7 +77,8 @@ def start_server(args, env, layer):
     env = dict(env, CHANNEL_LAYER=layer)
     server = subprocess.Popen(
         [PY, "-m", "uvicorn", "iepteam.asgi:application", "--host", "127.0.0.1", "--port", str(args.port),
-         "--workers", str(args.workers), "--log-level", "warning", "--ws-max-size", "65536", "--ws", args.ws],
+         "--workers", str(args.workers), "--log-level", "warning", "--ws-max-size", "65536", "--ws", args.ws,
+         "--ws-per-message-deflate", "true" if args.deflate else "false"],
         cwd=ROOT, env=env, start_new_session=True,
     )
     base = f"http://127.0.0.1:{args.port}"
@@ -156,8 +158,23 @@ async def measure_channel(base, tokens, iep_id, rec_id, n, messages):
         await socket.close()
     for task in listeners:
         task.cancel()
-    print(f"  POST answered: p50 {statistics.median(post_ms):.1f} ms, p99 {percentile(post_ms, 99):.1f} ms", flush=True)
-    return latencies, lost
+    return latencies, lost, post_ms
+
+
+async def measure_posts(base, tokens, rec_id, messages):
+    """The same POSTs with nobody listening: the baseline a POST with listeners is held to."""
+    loop = asyncio.get_running_loop()
+    post_ms = []
+    for i in range(messages):
+        start = time.perf_counter()
+        await loop.run_in_executor(None, api, base, f"/api/v1/recommendations/{rec_id}/comments/",
+                                   {"body": f"idle {i}"}, tokens[i % 4])
+        post_ms.append((time.perf_counter() - start) * 1000)
+    return post_ms
+
+
+def post_summary(post_ms):
+    return {"p50_ms": round(statistics.median(post_ms), 1), "p99_ms": round(percentile(post_ms, 99), 1)}
 
 
 async def measure_redis(url, n, messages):
@@ -216,23 +233,32 @@ async def main(args):
             maya = next(s for s in students["results"] if s["first_name"] == "Maya")
             iep_id = api_get(base, f"/api/v1/students/{maya['id']}/ieps/", tokens[0])["results"][0]["id"]
             rec_id = api_get(base, f"/api/v1/ieps/{iep_id}/recommendations/", tokens[0])["results"][0]["id"]
+            await measure_posts(base, tokens, rec_id, 20)  # warm the server's caches and connections
             for n in args.clients:
-                # The two measurements of a row run back to back, so they share the machine's mood.
-                channel = summary(*await measure_channel(base, tokens, iep_id, rec_id, n, args.messages),
-                                  args.messages, n)
+                # The measurements of a row run back to back, so they share the machine's mood.
+                idle = post_summary(await measure_posts(base, tokens, rec_id, args.messages))
+                latencies, lost, post_ms = await measure_channel(base, tokens, iep_id, rec_id, n, args.messages)
+                channel = summary(latencies, lost, args.messages, n)
+                busy = post_summary(post_ms)
                 bare = summary(*await measure_redis(args.redis_url, n, args.messages), args.messages, n)
-                ratio = round(channel["p99_ms"] / bare["p99_ms"], 1) if channel["p99_ms"] and bare["p99_ms"] else None
-                rows.append({"layer": layer, "clients": n, "workspace": channel, "bare_redis": bare, "p99_ratio": ratio})
-                print(f"{layer:<7} N={n:>4}  workspace p50 {channel['p50_ms']} ms  p99 {channel['p99_ms']} ms  "
-                      f"lost {channel['lost']}   |  bare Redis p50 {bare['p50_ms']} ms  p99 {bare['p99_ms']} ms  "
-                      f"lost {bare['lost']}   |  p99 ratio {ratio}x", flush=True)
+                ratio = round(channel["p99_ms"] / bare["p99_ms"], 2) if channel["p99_ms"] and bare["p99_ms"] else None
+                p50_ratio = round(channel["p50_ms"] / bare["p50_ms"], 2) if channel["p50_ms"] and bare["p50_ms"] else None
+                post_ratio = round(busy["p99_ms"] / idle["p99_ms"], 2)
+                rows.append({"layer": layer, "clients": n, "workspace": channel, "bare_redis": bare, "p99_ratio": ratio,
+                             "p50_ratio": p50_ratio, "post_idle": idle, "post_listened": busy,
+                             "post_p99_ratio": post_ratio})
+                print(f"{layer:<7} N={n:>4} workers={args.workers}  workspace p50 {channel['p50_ms']} ms  "
+                      f"p99 {channel['p99_ms']} ms  lost {channel['lost']}   |  bare Redis p50 {bare['p50_ms']} ms  "
+                      f"p99 {bare['p99_ms']} ms  lost {bare['lost']}   |  ratios p50 {p50_ratio}x p99 {ratio}x\n"
+                      f"        POST with no listener p50 {idle['p50_ms']} / p99 {idle['p99_ms']} ms, with {n}: "
+                      f"p50 {busy['p50_ms']} / p99 {busy['p99_ms']} ms  ({post_ratio}x at p99)", flush=True)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=20)
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"fanout-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps({"workers": args.workers, "messages": args.messages, "rows": rows,
+    path.write_text(json.dumps({"workers": args.workers, "messages": args.messages, "deflate": args.deflate, "rows": rows,
                                 "cpus": os.cpu_count()}, indent=2))
     print(f"written {path.relative_to(ROOT)}")
 
@@ -243,13 +269,15 @@ def api_get(base, path, token):
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--clients", type=int, nargs="+", default=[50, 500])
-    parser.add_argument("--messages", type=int, default=100)
+    parser.add_argument("--clients", type=int, nargs="+", default=[1000])
+    parser.add_argument("--messages", type=int, default=200)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--layers", nargs="+", default=["pubsub", "core"], choices=["pubsub", "core"],
                         help="channel layers to compare (CHANNEL_LAYER of the settings)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--ws", default="websockets-sansio", help="uvicorn's WebSocket implementation")
+    parser.add_argument("--deflate", action="store_true",
+                        help="let uvicorn compress frames (per socket: each frame is compressed once per socket)")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL")
                         or "postgres://postgres@127.0.0.1:5432/iepteam_bench")
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL") or "redis://127.0.0.1:6379/3")
