@@ -26,14 +26,13 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime
 from pathlib import Path
 
 import redis.asyncio as aioredis
 import websockets
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fanout import PY, ROOT, api, percentile, prepare_database, server_env, start_server  # noqa: E402
+from fanout import PY, ROOT, api, percentile, prepare_database, server_env, start_server
 
 SEED = r'''
 import sys

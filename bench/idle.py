@@ -23,7 +23,16 @@ from pathlib import Path
 import websockets
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fanout import PASSWORD, ROOT, TEAM, api, api_get, prepare_database, server_env, start_server  # noqa: E402
+from fanout import (
+    PASSWORD,
+    ROOT,
+    TEAM,
+    api,
+    api_get,
+    prepare_database,
+    server_env,
+    start_server,
+)
 
 
 def rss_mib(pid):

@@ -31,7 +31,7 @@ def broadcast(group: str, message: dict) -> None:
         return
     try:
         async_to_sync(get_channel_layer().group_send)(group, message)
-    except Exception:  # noqa: BLE001 - a dropped live message must never fail the request
+    except Exception:
         log.warning("live send to %s failed; clients will resync from the event log", group, exc_info=True)
 
 
@@ -57,7 +57,7 @@ def _send_soon(group, message):
 async def _send(group, message):
     try:
         await get_channel_layer().group_send(group, message)
-    except Exception:  # noqa: BLE001 - a dropped live message must never fail the request
+    except Exception:
         log.warning("live send to %s failed; clients will resync from the event log", group, exc_info=True)
 
 

@@ -13,7 +13,12 @@ from apps.students.models import Role
 from apps.students.selectors import membership_for
 
 from .models import IEP
-from .selectors import event_presenter_for, event_redacted_now, events_after, iep_get_for
+from .selectors import (
+    event_presenter_for,
+    event_redacted_now,
+    events_after,
+    iep_get_for,
+)
 
 reads = partial(database_sync_to_async, thread_sensitive=False)
 

@@ -71,7 +71,7 @@ async def test_an_event_is_read_once_and_encoded_once_for_every_socket_of_the_pr
         await socket.disconnect()
 
 
-async def test_an_evaluators_redaction_is_asked_once_per_event_for_all_their_sockets(transactional_demo, media,
+async def test_an_evaluators_redaction_is_asked_once_per_event_for_all_their_sockets(transactional_demo, media,  # noqa: F811
                                                                                    monkeypatch):
     d = transactional_demo
     await database_sync_to_async(Flow(d, lambda p: api_client_for(d.users[p] if p else None)).to)("attested")
