@@ -40,8 +40,8 @@ from datetime import date
 import django
 django.setup()
 from django.db import transaction
-from knox.models import AuthToken
-from apps.accounts.models import District, DistrictMembership, School, User
+
+from apps.accounts.models import ApiToken, District, DistrictMembership, School, User
 from apps.ieps import services
 from apps.students.models import Discipline, Membership, Role, Student
 
@@ -68,7 +68,7 @@ for i, student in enumerate(students):
                                   last_evaluated_on=date(2025, 1, 1))
         rec = services.recommendation_create(actor=cm, iep=iep, kind="accommodation", title="Extended time",
                                              rationale="Bench.")
-    tokens = [AuthToken.objects.create(user=users[i * 5 + k])[1] for k in range(5)]
+    tokens = [ApiToken.objects.create(user=users[i * 5 + k], name="bench")[1] for k in range(5)]
     out.append({"iep": iep.id, "rec": rec.id, "tokens": tokens})
 print("SEED " + __import__("json").dumps(out))
 '''
@@ -76,8 +76,9 @@ print("SEED " + __import__("json").dumps(out))
 
 def seed(args, env):
     local = dict(env, DJANGO_SETTINGS_MODULE="iepteam.settings.local")
-    done = subprocess.run([PY, "-c", SEED, str(args.ieps)], cwd=ROOT, env=local, check=True,
-                          capture_output=True, text=True)
+    done = subprocess.run([PY, "-c", SEED, str(args.ieps)], cwd=ROOT, env=local, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(done.stderr[-3000:])
     line = next(x for x in done.stdout.splitlines() if x.startswith("SEED "))
     return json.loads(line[5:])
 
