@@ -83,7 +83,7 @@ def start_server(args, env, layer):
         cwd=ROOT, env=env, start_new_session=True,
     )
     base = f"http://127.0.0.1:{args.port}"
-    for _ in range(100):
+    for _ in range(600):  # two processes on a busy machine take a while to import Django
         try:
             urllib.request.urlopen(base + "/api/schema/", timeout=2)
             return server, base
