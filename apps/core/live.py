@@ -1,8 +1,10 @@
 """Live messages over the channel layer. Best effort by design: what matters is in the database,
 and clients catch up from it."""
+import asyncio
 import logging
+import os
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 
 log = logging.getLogger(__name__)
@@ -17,9 +19,45 @@ def user_group(user_id: int) -> str:
 
 
 def broadcast(group: str, message: dict) -> None:
+    # The group travels with the message: each process's hub (apps.core.hub) receives every group
+    # on one channel and needs to know whose sockets it is for.
+    message = dict(message, group=group)
+    loop = _server_loop()
+    if loop is not None:
+        # In the server, the request hands the send to the event loop and goes on answering: it
+        # waits neither for Redis nor for a fan-out the loop is in the middle of. Sends start in
+        # the order they were handed over.
+        loop.call_soon_threadsafe(_send_soon, group, message)
+        return
     try:
         async_to_sync(get_channel_layer().group_send)(group, message)
-    except Exception:  # noqa: BLE001 - a dropped live message must never fail the request
+    except Exception:
+        log.warning("live send to %s failed; clients will resync from the event log", group, exc_info=True)
+
+
+def _server_loop():
+    """The running event loop whose request this thread is serving (asgiref notes it for
+    async_to_sync), or None outside a server (a Celery task, a management command)."""
+    local = SyncToAsync.threadlocal
+    if getattr(local, "main_event_loop_pid", None) != os.getpid():
+        return None
+    loop = getattr(local, "main_event_loop", None)
+    return loop if loop is not None and loop.is_running() else None
+
+
+_sending = set()
+
+
+def _send_soon(group, message):
+    task = asyncio.ensure_future(_send(group, message))
+    _sending.add(task)
+    task.add_done_callback(_sending.discard)
+
+
+async def _send(group, message):
+    try:
+        await get_channel_layer().group_send(group, message)
+    except Exception:
         log.warning("live send to %s failed; clients will resync from the event log", group, exc_info=True)
 
 

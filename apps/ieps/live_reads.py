@@ -1,0 +1,111 @@
+"""The database reads of the IEP live channel (apps.ieps.consumers, apps.ieps.fanout). They run
+in the thread pool, not on Django's one thread for sync code: hundreds of sockets re-checking
+access must not queue in front of the requests that write comments."""
+import asyncio
+import time
+from functools import partial
+
+from channels.db import database_sync_to_async
+
+from apps.audit.services import access_record
+from apps.core.errors import NotFound
+from apps.students.models import Role
+from apps.students.selectors import membership_for
+
+from .models import IEP
+from .selectors import (
+    event_presenter_for,
+    event_redacted_now,
+    events_after,
+    iep_get_for,
+)
+
+reads = partial(database_sync_to_async, thread_sensitive=False)
+
+
+def _fresh(user):
+    """The person as the database has them now: no memo of memberships from earlier checks."""
+    from apps.accounts.models import User
+
+    return User.objects.filter(id=user.id, is_active=True).first()
+
+
+@reads
+def access(user, iep_id):
+    """(the IEP, whether their view is an evaluator's scope, when the membership expires) if this
+    person may see the IEP now, else None."""
+    fresh = _fresh(user)
+    if fresh is None:
+        return None
+    try:
+        iep = iep_get_for(fresh, iep_id)
+    except NotFound:
+        return None
+    membership = membership_for(fresh, iep.student_id)
+    scoped = membership is not None and membership.role == Role.EVALUATOR
+    return iep, scoped, membership.expires_at if membership else None
+
+
+# A periodic re-check of the same person on the same IEP, asked by several of their sockets at
+# once (tabs, devices), is read once. Checks pushed by a revocation never join an earlier read.
+_checks_in_flight: dict[tuple[int, int], asyncio.Future] = {}
+
+
+async def access_shared(user, iep_id):
+    key = (user.id, iep_id)
+    running = _checks_in_flight.get(key)
+    if running is None:
+        running = _checks_in_flight[key] = asyncio.ensure_future(access(user, iep_id))
+        running.add_done_callback(lambda _f: _checks_in_flight.pop(key, None))
+    return await asyncio.shield(running)
+
+
+@reads
+def record_opened(user, iep):
+    """Opening the channel is a read of the child's record (what it then forwards comes with it)."""
+    fresh = _fresh(user)
+    if fresh is not None:
+        access_record(actor=fresh, student=iep.student, obj=iep, action="live")
+
+
+@reads
+def events_after_for(user, iep, after, limit):
+    fresh = _fresh(user)
+    if fresh is None:
+        return []
+    present = event_presenter_for(fresh, iep)
+    return [present(e) for e in events_after(iep, after)[:limit]]
+
+
+@reads
+def redacted_now(user_id, iep_id, recommendation_id):
+    return event_redacted_now(user_id, iep_id, recommendation_id)
+
+
+@reads
+def _read_last_seqs(iep_ids):
+    return dict(IEP.objects.filter(id__in=iep_ids).values_list("id", "last_event_seq"))
+
+
+# The last sequence number per IEP, shared by the process's sockets for a moment: thousands of
+# heartbeats a minute need not each ask the database, and one query answers every IEP due.
+_last_seq_cache: dict[int, tuple[float, int]] = {}
+LAST_SEQ_TTL_SECONDS = 2.0
+
+
+async def last_seqs(iep_ids) -> dict[int, int]:
+    now = time.monotonic()
+    known, stale = {}, []
+    for iep_id in iep_ids:
+        fetched_at, seq = _last_seq_cache.get(iep_id, (0.0, 0))
+        if now - fetched_at > LAST_SEQ_TTL_SECONDS:
+            stale.append(iep_id)
+        else:
+            known[iep_id] = seq
+    if stale:
+        fetched = await _read_last_seqs(stale)
+        now = time.monotonic()
+        for iep_id in stale:
+            known[iep_id] = fetched.get(iep_id, 0)
+            _last_seq_cache[iep_id] = (now, known[iep_id])
+    return known
