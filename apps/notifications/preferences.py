@@ -21,6 +21,8 @@ KINDS = {
     "evaluation.amended": _("Independent evaluation findings were amended"),
     "evaluation.withdrawn": _("An independent evaluation request was withdrawn"),
     "evaluation.revoked": _("An evaluation engagement was ended"),
+    "suggestion.created": _("Someone suggested a change to a recommendation you decide on"),
+    "suggestion.decided": _("Your suggested change was accepted or declined"),
     "deadline.reminder": _("A deadline is coming up"),
     "deadline.overdue": _("A deadline has passed"),
     "deadline.escalated": _("A deadline is overdue and escalated to the district"),
