@@ -147,3 +147,37 @@ def test_an_evaluator_gets_no_suggest_form(demo, flow):
     assert 'id="suggestion-form"' not in html and 'id="position-form"' not in html
     assert signed_in(demo.evaluator).post(f"/recommendations/{flow.disputed[0].id}/suggest/",
                                           form_data(flow.disputed[0], minutes_per_week=45)).status_code == 403
+
+
+def _with_suggestions(demo, rec, n):
+    Suggestion.objects.bulk_create([
+        Suggestion(recommendation=rec, author=demo.parent_maya, changes={"minutes_per_week": 40 + i}, reason="r",
+                   base_version=1) for i in range(n)])
+
+
+def _queries(client, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+def test_the_recommendation_page_and_the_suggestion_list_take_the_same_queries_for_3_or_30(demo, api_as):
+    small, large = demo.maya_recs[1], demo.maya_recs[2]
+    _with_suggestions(demo, small, 3)
+    _with_suggestions(demo, large, 30)
+    for persona in ("ot", "parent_maya", "admin"):
+        client = signed_in(getattr(demo, persona))
+        assert _queries(client, f"/recommendations/{small.id}/") == _queries(client, f"/recommendations/{large.id}/")
+    api = api_as("slp")
+    counts = []
+    for rec in (small, large):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert api.get(f"/api/v1/recommendations/{rec.id}/suggestions/?page_size=50").status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts
