@@ -9,6 +9,7 @@ from apps.discussions import api as discussions
 from apps.evaluations import api as evaluations
 from apps.ieps import api as ieps
 from apps.ieps import notice_api
+from apps.ieps import suggestion_api as suggestions
 from apps.notifications import api as notifications
 from apps.students import api as students
 
@@ -38,6 +39,15 @@ urlpatterns = [
          name="recommendation-positions"),
     path("recommendations/<int:recommendation_id>/position/", ieps.PositionApi.as_view(),
          name="recommendation-position"),
+    path("recommendations/<int:recommendation_id>/positions/history/", suggestions.PositionHistoryApi.as_view(),
+         name="recommendation-position-history"),
+    path("recommendations/<int:recommendation_id>/suggestions/", suggestions.SuggestionListApi.as_view(),
+         name="recommendation-suggestions"),
+    path("suggestions/<int:suggestion_id>/accept/", suggestions.SuggestionAcceptApi.as_view(), name="suggestion-accept"),
+    path("suggestions/<int:suggestion_id>/decline/", suggestions.SuggestionDeclineApi.as_view(),
+         name="suggestion-decline"),
+    path("suggestions/<int:suggestion_id>/withdraw/", suggestions.SuggestionWithdrawApi.as_view(),
+         name="suggestion-withdraw"),
     path("recommendations/<int:recommendation_id>/comments/", discussions.CommentListApi.as_view(),
          name="recommendation-comments"),
     path("recommendations/<int:recommendation_id>/resolve/", discussions.ThreadResolveApi.as_view(),

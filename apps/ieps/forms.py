@@ -81,3 +81,43 @@ class CompareForm(forms.Form):
         choices = [(v.version, _("Version %(n)s") % {"n": v.version}) for v in versions]
         self.fields["a"].choices = choices
         self.fields["b"].choices = choices
+
+
+class SuggestionForm(forms.Form):
+    """A suggested change: the current values to edit, and why. Only what differs from the
+    recommendation as it is becomes the suggestion's changes."""
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("What is proposed"), max_length=TEXT_LIMIT, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    rationale = forms.CharField(label=_("Rationale"), max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 4}))
+    minutes_per_week = forms.IntegerField(label=_("Minutes a week"), required=False, min_value=0, max_value=3000)
+    setting = forms.CharField(label=_("Setting"), max_length=200, required=False)
+    reason = forms.CharField(label=_("Why you suggest this"), max_length=TEXT_LIMIT,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("What you have seen, at home or elsewhere, that the change answers."))
+    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    SERVICE_ONLY = ("minutes_per_week", "setting")
+
+    def __init__(self, *args, recommendation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.recommendation = recommendation
+        if recommendation.kind != Recommendation.Kind.SERVICE:
+            for name in self.SERVICE_ONLY:
+                del self.fields[name]
+
+    @classmethod
+    def for_recommendation(cls, rec, data=None, **kwargs):
+        initial = {f: getattr(rec, f) for f in ("title", "description", "rationale", "minutes_per_week", "setting")}
+        initial["base_version"] = rec.version
+        return cls(data, initial=initial, recommendation=rec, **kwargs)
+
+    def changes(self) -> dict:
+        rec, data = self.recommendation, self.cleaned_data
+        editable = [f for f in ("title", "description", "rationale", "minutes_per_week", "setting") if f in self.fields]
+        return {f: data[f] for f in editable if data[f] != getattr(rec, f)}
+
+
+class DeclineSuggestionForm(forms.Form):
+    note = forms.CharField(label=_("Why you decline it"), max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("The person who suggested it and the team read this."))

@@ -120,11 +120,74 @@ class Position(models.Model):
     basis = models.TextField(_("basis"), blank=True)
     observed_in = models.CharField(_("observed"), max_length=20, choices=Observed.choices, blank=True)
     examples = models.TextField(_("examples"), blank=True)
+    # The recommendation's version the member last gave (or confirmed) this position on: after a
+    # new version it reads "given on version N" until they confirm it or change it.
+    given_on_version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["recommendation", "user"], name="position_one_per_member")]
+
+    @property
+    def on_current_version(self) -> bool:
+        return self.given_on_version == self.recommendation.version
+
+
+POSITION_FIELDS = ["role", "stance", "basis", "observed_in", "examples", "given_on_version"]
+
+
+class PositionRecord(models.Model):
+    """Every position ever given, one row per change of mind or confirmation; never changed.
+    Position is the member's current one."""
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="position_records")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=20)
+    stance = models.CharField(max_length=10, choices=Position.Stance.choices)
+    basis = models.TextField(blank=True)
+    observed_in = models.CharField(max_length=20, choices=Position.Observed.choices, blank=True)
+    examples = models.TextField(blank=True)
+    given_on_version = models.PositiveIntegerField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["recommendation", "id"])]
+
+
+# What a suggestion may change: the recommendation's substance, not its kind, area or status.
+SUGGESTABLE_FIELDS = ["title", "description", "rationale", "minutes_per_week", "setting"]
+
+
+class Suggestion(models.Model):
+    """A member's proposed change to one recommendation, made on the version they saw. Accepting
+    it makes a new version through the ordinary edit."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="suggestions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_role = models.CharField(max_length=20, blank=True)
+    changes = models.JSONField(default=dict)
+    reason = models.TextField()
+    base_version = models.PositiveIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decision_note = models.TextField(blank=True)
+    # The version the acceptance made.
+    accepted_version = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["recommendation", "status"])]
 
 
 class Event(models.Model):

@@ -12,7 +12,7 @@ from apps.students.policy import (
     is_team_member,
 )
 
-from .models import IEP, Recommendation
+from .models import IEP, Recommendation, Suggestion
 
 may_create_iep = is_case_manager_for | is_district_admin_for
 may_change_iep_status = is_case_manager_for | is_district_admin_for
@@ -90,6 +90,34 @@ def may_decide_recommendation(user, recommendation):
 @rules.predicate
 def may_record_position_on(user, recommendation):
     return recommendation.iep.is_editable and may_take_position(user, recommendation.iep.student)
+
+
+# Suggested changes: anyone who may take a position may suggest; the recommendation's author or
+# the case manager decides; the suggester may take theirs back while it is open.
+may_suggest = may_take_position
+
+
+@rules.predicate
+def may_suggest_on(user, recommendation):
+    return recommendation.iep.is_editable and may_suggest(user, recommendation.iep.student)
+
+
+@rules.predicate
+def may_decide_suggestion(user, suggestion):
+    return suggestion.status == Suggestion.Status.OPEN and may_edit_recommendation(user, suggestion.recommendation)
+
+
+@rules.predicate
+def may_accept_suggestion(user, suggestion):
+    """Only on the version it was made on, and while the IEP can change (a new version)."""
+    rec = suggestion.recommendation
+    return (may_decide_suggestion(user, suggestion) and rec.iep.is_editable
+            and suggestion.base_version == rec.version)
+
+
+@rules.predicate
+def may_withdraw_suggestion(user, suggestion):
+    return suggestion.status == Suggestion.Status.OPEN and suggestion.author_id == user.id
 
 
 rules.add_perm("ieps.add_iep", may_create_iep)

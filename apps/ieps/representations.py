@@ -1,7 +1,16 @@
 """How IEP objects look to clients: the same shape in API answers and in live events."""
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import IEP, Position, Recommendation, RecommendationVersion
+from .models import (
+    IEP,
+    VERSIONED_FIELDS,
+    Position,
+    PositionRecord,
+    Recommendation,
+    RecommendationVersion,
+    Suggestion,
+)
 
 
 class PersonOut(serializers.Serializer):
@@ -18,15 +27,48 @@ class IEPOut(serializers.ModelSerializer):
         ]
 
 
+def summary_state(agree: int, disagree: int, unsure: int) -> str:
+    """API.md: none (no position yet), consensus (every current position agrees), disputed (at
+    least one disagrees), otherwise open."""
+    if agree + disagree + unsure == 0:
+        return "none"
+    if disagree:
+        return "disputed"
+    return "consensus" if not unsure else "open"
+
+
+def positions_summary_of(rec) -> dict:
+    """From the counts a list annotated (selectors.with_positions_summary), else one query."""
+    counts = getattr(rec, "positions_agree", None)
+    if counts is None:
+        stances = list(Position.objects.filter(recommendation_id=rec.id).values_list("stance", flat=True))
+        agree, disagree, unsure = (stances.count(s) for s in ("agree", "disagree", "unsure"))
+    else:
+        agree, disagree, unsure = rec.positions_agree, rec.positions_disagree, rec.positions_unsure
+    return {"agree": agree, "disagree": disagree, "unsure": unsure, "state": summary_state(agree, disagree, unsure)}
+
+
+class PositionsSummaryOut(serializers.Serializer):
+    agree = serializers.IntegerField()
+    disagree = serializers.IntegerField()
+    unsure = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=["none", "consensus", "disputed", "open"])
+
+
 class RecommendationOut(serializers.ModelSerializer):
     author = PersonOut()
+    positions_summary = serializers.SerializerMethodField()
 
     class Meta:
         model = Recommendation
         fields = [
             "id", "iep", "author", "area", "kind", "title", "description", "rationale",
-            "minutes_per_week", "setting", "status", "version", "created_at", "updated_at",
+            "minutes_per_week", "setting", "status", "version", "created_at", "updated_at", "positions_summary",
         ]
+
+    @extend_schema_field(PositionsSummaryOut)
+    def get_positions_summary(self, rec) -> dict:
+        return positions_summary_of(rec)
 
 
 class RecommendationVersionOut(serializers.ModelSerializer):
@@ -42,10 +84,66 @@ class RecommendationVersionOut(serializers.ModelSerializer):
 
 class PositionOut(serializers.ModelSerializer):
     user = PersonOut()
+    on_current_version = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Position
-        fields = ["id", "recommendation", "user", "role", "stance", "basis", "observed_in", "examples", "updated_at"]
+        fields = ["id", "recommendation", "user", "role", "stance", "basis", "observed_in", "examples",
+                  "given_on_version", "on_current_version", "updated_at"]
+
+
+class PositionRecordOut(serializers.ModelSerializer):
+    user = PersonOut()
+
+    class Meta:
+        model = PositionRecord
+        fields = ["id", "recommendation", "user", "role", "stance", "basis", "observed_in", "examples",
+                  "given_on_version", "recorded_at"]
+
+
+class ChangedSinceOut(serializers.Serializer):
+    field = serializers.CharField()
+    on_base_version = serializers.JSONField()
+    now = serializers.JSONField()
+
+
+class SuggestionOut(serializers.ModelSerializer):
+    """`changed_since`: what the recommendation changed between the version the suggestion was
+    made on and the current one (empty while it is current). The serializer takes the
+    recommendation's versions in its context (`versions`: number → version) when it shows many."""
+
+    author = PersonOut()
+    decided_by = PersonOut(allow_null=True)
+    current_version = serializers.IntegerField(source="recommendation.version", read_only=True)
+    is_stale = serializers.SerializerMethodField()
+    changed_since = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Suggestion
+        fields = ["id", "recommendation", "author", "author_role", "changes", "reason", "base_version",
+                  "current_version", "is_stale", "changed_since", "status", "decided_by", "decision_note",
+                  "accepted_version", "created_at", "decided_at"]
+
+    def get_is_stale(self, suggestion) -> bool:
+        return suggestion.status == Suggestion.Status.OPEN and suggestion.base_version != suggestion.recommendation.version
+
+    @extend_schema_field(ChangedSinceOut(many=True))
+    def get_changed_since(self, suggestion) -> list:
+        return changed_since(suggestion, self.context.get("versions"))
+
+
+def changed_since(suggestion, versions: dict | None = None) -> list[dict]:
+    rec = suggestion.recommendation
+    if suggestion.status != Suggestion.Status.OPEN or suggestion.base_version == rec.version:
+        return []
+    if versions is None:
+        versions = {v.version: v for v in RecommendationVersion.objects.filter(
+            recommendation_id=rec.id, version__in=[suggestion.base_version, rec.version])}
+    base, now = versions.get(suggestion.base_version), versions.get(rec.version)
+    if base is None or now is None:
+        return []
+    return [{"field": f, "on_base_version": getattr(base, f), "now": getattr(now, f)}
+            for f in VERSIONED_FIELDS if getattr(base, f) != getattr(now, f)]
 
 
 def recommendation_data(rec) -> dict:
@@ -54,3 +152,7 @@ def recommendation_data(rec) -> dict:
 
 def position_data(position) -> dict:
     return dict(PositionOut(position).data)
+
+
+def suggestion_data(suggestion) -> dict:
+    return dict(SuggestionOut(suggestion).data)

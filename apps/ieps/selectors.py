@@ -1,11 +1,11 @@
 """Reads of IEPs and recommendations, always through the child's visibility."""
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from apps.core.errors import NotFound
 from apps.students.models import Membership, Role, active_membership_q
 from apps.students.selectors import may_see_student, membership_for, students_visible_to
 
-from .models import IEP, Event, EvaluatorScope, Position, Recommendation, RecommendationVersion
+from .models import IEP, Event, EvaluatorScope, Position, PositionRecord, Recommendation, RecommendationVersion, Suggestion
 
 
 def _evaluator_scope(user):
@@ -47,8 +47,18 @@ def recommendations_visible_to(user) -> QuerySet[Recommendation]:
     ).select_related("author", "iep__student")
 
 
+def with_positions_summary(recommendations: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+    """Each recommendation's count of current positions per stance, in the same query (a list's
+    summaries cost nothing per item; representations.positions_summary_of reads them)."""
+    return recommendations.annotate(**{
+        f"positions_{stance}": Count("positions", filter=Q(positions__stance=stance), distinct=True)
+        for stance in Position.Stance.values
+    })
+
+
 def recommendation_get_for(user, recommendation_id) -> Recommendation:
-    rec = Recommendation.objects.select_related("author", "iep__student").filter(id=recommendation_id).first()
+    rec = (with_positions_summary(Recommendation.objects.select_related("author", "iep__student"))
+           .filter(id=recommendation_id).first())
     if rec is None or not may_see_student(user, rec.iep.student):
         raise NotFound()
     evaluator = _evaluator_membership(user, rec.iep.student_id)
@@ -59,7 +69,8 @@ def recommendation_get_for(user, recommendation_id) -> Recommendation:
 
 def recommendations_of(iep, user) -> QuerySet[Recommendation]:
     hidden = hidden_recommendation_ids(user, iep)
-    return Recommendation.objects.filter(iep=iep).exclude(id__in=hidden).select_related("author").order_by("id")
+    return with_positions_summary(
+        Recommendation.objects.filter(iep=iep).exclude(id__in=hidden).select_related("author")).order_by("id")
 
 
 def hidden_recommendation_ids(user, iep) -> set[int]:
@@ -77,7 +88,28 @@ def versions_of(recommendation) -> QuerySet[RecommendationVersion]:
 
 
 def positions_of(recommendation) -> QuerySet[Position]:
-    return Position.objects.filter(recommendation=recommendation).select_related("user")
+    return Position.objects.filter(recommendation=recommendation).select_related("user", "recommendation")
+
+
+def position_history_of(recommendation) -> QuerySet[PositionRecord]:
+    """Every position ever given on it, oldest first."""
+    return PositionRecord.objects.filter(recommendation=recommendation).select_related("user").order_by("id")
+
+
+def suggestions_of(recommendation, *, open_only: bool = False) -> QuerySet[Suggestion]:
+    rows = Suggestion.objects.filter(recommendation=recommendation)
+    if open_only:
+        rows = rows.filter(status=Suggestion.Status.OPEN)
+    return rows.select_related("author", "decided_by", "recommendation").order_by("id")
+
+
+def suggestion_get_for(user, suggestion_id) -> Suggestion:
+    """404 unless the person may see the suggestion's recommendation."""
+    suggestion = Suggestion.objects.select_related("recommendation").filter(id=suggestion_id).first()
+    if suggestion is None:
+        raise NotFound()
+    recommendation_get_for(user, suggestion.recommendation_id)
+    return suggestion
 
 
 def events_after(iep, after: int = 0) -> QuerySet[Event]:

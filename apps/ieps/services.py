@@ -12,7 +12,15 @@ from apps.students.selectors import role_for
 
 from . import lifecycle
 from .events import event_append
-from .models import IEP, VERSIONED_FIELDS, EvaluatorScope, Position, Recommendation, RecommendationVersion
+from .models import (
+    IEP,
+    VERSIONED_FIELDS,
+    EvaluatorScope,
+    Position,
+    PositionRecord,
+    Recommendation,
+    RecommendationVersion,
+)
 from .policy import (
     NEXT_STATUS,
     may_add_recommendation,
@@ -214,23 +222,30 @@ def recommendation_update(*, actor, recommendation: Recommendation, change_note:
 @transaction.atomic
 def position_set(*, actor, recommendation: Recommendation, stance: str, basis: str = "", observed_in: str = "",
                  examples: str = "") -> Position:
+    """The member's current position, given on the recommendation's current version. The same
+    position again on the same version changes nothing; on a newer version it confirms the
+    position for that version. Every change is a new row of the history."""
     student = recommendation.iep.student
     if not may_take_position(actor, student):
         raise Forbidden(_("Only members of the child's team record positions."))
     # The recommendation's row first: two PUTs of one member's position (whose row may not exist
-    # yet, so there is nothing else to lock) run one after the other; the IEP's, to read its
+    # yet, so there is nothing else to lock) run one after the other, and a new version cannot
+    # slip in between reading the version and saving the position on it; the IEP's, to read its
     # status as it is now.
-    Recommendation.objects.select_for_update().only("id").get(id=recommendation.id)
+    rec = Recommendation.objects.select_for_update().only("id", "version", "iep_id").get(id=recommendation.id)
     _require_editable(_locked_iep(recommendation.iep_id))
     wanted = {"role": role_for(actor, student), "stance": stance, "basis": basis, "observed_in": observed_in,
-              "examples": examples}
+              "examples": examples, "given_on_version": rec.version}
     position = Position.objects.filter(recommendation=recommendation, user=actor).first()
     if position is not None and all(getattr(position, k) == v for k, v in wanted.items()):
         position.user = actor
+        position.recommendation = rec
         return position  # the same position again: the same answer, nothing new for the team
     position, _created = Position.objects.update_or_create(recommendation=recommendation, user=actor,
                                                            defaults=wanted)
+    PositionRecord.objects.create(recommendation_id=rec.id, user=actor, **wanted)
     position.user = actor
+    position.recommendation = rec
     event_append(iep_id=recommendation.iep_id, type="position.updated", data=position_data(position), actor=actor,
                  recommendation_id=recommendation.id)
     return position

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import form_views, notice_views, views
+from . import form_views, notice_views, suggestion_views, views
 
 app_name = "ieps"
 
@@ -25,4 +25,14 @@ urlpatterns = [
     path("recommendations/<int:recommendation_id>/notice/", notice_views.notice_create, name="notice_create"),
     path("recommendations/<int:recommendation_id>/guidance/", notice_views.guidance_page, name="guidance"),
     path("notices/<int:notice_id>/", notice_views.notice_page, name="notice"),
+    path("recommendations/<int:recommendation_id>/positions/", views.recommendation_positions,
+         name="recommendation_positions"),
+    path("recommendations/<int:recommendation_id>/suggestions/", views.recommendation_suggestions,
+         name="recommendation_suggestions"),
+    path("recommendations/<int:recommendation_id>/suggest/", suggestion_views.suggestion_create,
+         name="suggestion_create"),
+    path("suggestions/<int:suggestion_id>/accept/", suggestion_views.suggestion_accept, name="suggestion_accept"),
+    path("suggestions/<int:suggestion_id>/decline/", suggestion_views.suggestion_decline, name="suggestion_decline"),
+    path("suggestions/<int:suggestion_id>/withdraw/", suggestion_views.suggestion_withdraw,
+         name="suggestion_withdraw"),
 ]

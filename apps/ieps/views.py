@@ -11,8 +11,17 @@ from apps.students.models import Role
 from apps.students.policy import may_invite_member, may_view_access_log
 from apps.students.selectors import memberships_of, role_for, student_get_for, students_visible_to, team_for
 
-from .forms import CompareForm, DecisionForm, IEPDatesForm, PositionForm, RecommendationForm, RevisionForm
-from .models import VERSIONED_FIELDS, Recommendation
+from .forms import (
+    CompareForm,
+    DecisionForm,
+    IEPDatesForm,
+    PositionForm,
+    RecommendationForm,
+    RevisionForm,
+    SuggestionForm,
+)
+from .models import VERSIONED_FIELDS, Recommendation, Suggestion
+from .page_parts import positions_summary, suggestions_context
 from .panels import page_panels_for, panel_scripts, panels_for, table_of_contents
 from .policy import (
     iep_status_steps_for,
@@ -22,6 +31,7 @@ from .policy import (
     may_edit_iep_dates,
     may_record_position_on,
     may_revise_recommendation,
+    may_suggest_on,
     may_withdraw_recommendation,
 )
 from .selectors import (
@@ -112,7 +122,12 @@ def iep_page(request, iep_id):
 
 def render_iep_page(request, iep, *, recommendation_form=None, dates_form=None, status_error="", status=200):
     user = request.user
-    recommendations = list(recommendations_of(iep, user).prefetch_related("positions__user"))
+    recommendations = list(recommendations_of(iep, user).prefetch_related("positions__user").annotate(
+        open_suggestion_count=Count("suggestions", filter=Q(suggestions__status=Suggestion.Status.OPEN),
+                                    distinct=True)))
+    team = list(team_for(iep.student))
+    for rec in recommendations:
+        rec.summary = positions_summary(rec.positions.all(), team)
     shown = panels_for(request, iep)
     if dates_form is None and may_edit_iep_dates(user, iep):
         dates_form = IEPDatesForm(initial={"meeting_at": iep.meeting_at, "last_evaluated_on": iep.last_evaluated_on},
@@ -124,7 +139,7 @@ def render_iep_page(request, iep, *, recommendation_form=None, dates_form=None, 
         "student": iep.student,
         "role": role_for(user, iep.student),
         "role_labels": ROLE_LABELS,
-        "disciplines": _disciplines(iep.student),
+        "disciplines": _disciplines(iep.student, team),
         "recommendations": recommendations,
         "panels": shown,
         "toc": table_of_contents(shown),
@@ -159,9 +174,10 @@ def _shown(field, value):
     return str(CHOICE_LABELS.get(field, {}).get(value, value))
 
 
-def _disciplines(student):
+def _disciplines(student, team=None):
     """Member id → discipline label, so a clinician's position reads "Occupational therapy"."""
-    return {m.user_id: m.get_discipline_display() for m in team_for(student) if m.discipline}
+    return {m.user_id: m.get_discipline_display() for m in (team_for(student) if team is None else team)
+            if m.discipline}
 
 
 def _changes(before, after):
@@ -210,13 +226,15 @@ def recommendation_page(request, recommendation_id):
 
 
 def render_recommendation_page(request, rec, *, revision_form=None, decision_form=None, position_form=None,
-                               withdraw_error="", notice_form=None, status=200):
+                               withdraw_error="", notice_form=None, suggestion_form=None, decline_forms=None,
+                               suggestion_error=None, status=200):
     from .notice_views import recommendation_notice_context
 
     user = request.user
     role = role_for(user, rec.iep.student)
     versions = list(versions_of(rec))
     positions = list(positions_of(rec))
+    team = list(team_for(rec.iep.student))
     compare_form, comparison = _comparison(request, versions)
     if revision_form is None and may_revise_recommendation(user, rec):
         revision_form = RevisionForm.for_recommendation(rec, auto_id="revise-%s")
@@ -225,13 +243,20 @@ def render_recommendation_page(request, rec, *, revision_form=None, decision_for
     if position_form is None and may_record_position_on(user, rec):
         mine = next((p for p in positions if p.user_id == user.id), None)
         position_form = PositionForm.for_member(mine, auto_id="position-%s")
+    if suggestion_form is None and may_suggest_on(user, rec):
+        suggestion_form = SuggestionForm.for_recommendation(rec, auto_id="suggest-%s")
     return render(request, "ieps/recommendation.html", {
+        **suggestions_context(user, rec, versions),
+        "suggestion_form": suggestion_form,
+        "decline_forms": decline_forms or {},
+        "suggestion_error": suggestion_error,
+        "summary": positions_summary(positions, team),
         "recommendation": rec,
         "iep": rec.iep,
         "student": rec.iep.student,
         "role": role,
         "role_labels": ROLE_LABELS,
-        "disciplines": _disciplines(rec.iep.student),
+        "disciplines": _disciplines(rec.iep.student, team),
         "versions": versions,
         "history": _history(versions),
         "compare_form": compare_form,
@@ -248,11 +273,15 @@ def render_recommendation_page(request, rec, *, revision_form=None, decision_for
 
 
 def _card_context(request, rec):
+    positions = list(positions_of(rec))
+    team = list(team_for(rec.iep.student))
+    rec.summary = positions_summary(positions, team)
+    rec.open_suggestion_count = Suggestion.objects.filter(recommendation=rec, status=Suggestion.Status.OPEN).count()
     return {
         "rec": rec,
-        "positions": positions_of(rec),
+        "positions": positions,
         "role_labels": ROLE_LABELS,
-        "disciplines": _disciplines(rec.iep.student),
+        "disciplines": _disciplines(rec.iep.student, team),
     }
 
 
@@ -271,3 +300,24 @@ def recommendation_item(request, recommendation_id):
     context = _card_context(request, rec)
     context.update({"iep": rec.iep, "panels": panels_for(request, rec.iep)})
     return render(request, "ieps/_rec_item.html", context)
+
+
+@page
+def recommendation_positions(request, recommendation_id):
+    """The recommendation page's positions (summary and list), for the live client to fetch again."""
+    rec = recommendation_get_for(request.user, recommendation_id)
+    positions = list(positions_of(rec))
+    team = list(team_for(rec.iep.student))
+    return render(request, "ieps/_positions_live.html", {
+        "recommendation": rec, "positions": positions, "summary": positions_summary(positions, team),
+        "role_labels": ROLE_LABELS, "disciplines": _disciplines(rec.iep.student, team),
+    })
+
+
+@page
+def recommendation_suggestions(request, recommendation_id):
+    """The recommendation page's suggestions, for the live client to fetch again."""
+    rec = recommendation_get_for(request.user, recommendation_id)
+    return render(request, "ieps/_suggestions.html", {
+        "recommendation": rec, **suggestions_context(request.user, rec), "decline_forms": {},
+    })

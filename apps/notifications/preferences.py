@@ -22,6 +22,8 @@ KINDS = {
     "evaluation.withdrawn": _("An independent evaluation request was withdrawn"),
     "evaluation.revoked": _("An evaluation engagement was ended"),
     "notice.issued": _("The district issued a prior written notice"),
+    "suggestion.created": _("Someone suggested a change to a recommendation you decide on"),
+    "suggestion.decided": _("Your suggested change was accepted or declined"),
     "deadline.reminder": _("A deadline is coming up"),
     "deadline.overdue": _("A deadline has passed"),
     "deadline.escalated": _("A deadline is overdue and escalated to the district"),

@@ -43,6 +43,8 @@ READS = {
     "api/v1/recommendations/<int:recommendation_id>/": EVERYONE_ON_MAYA,
     "api/v1/recommendations/<int:recommendation_id>/versions/": EVERYONE_ON_MAYA,
     "api/v1/recommendations/<int:recommendation_id>/positions/": EVERYONE_ON_MAYA,
+    "api/v1/recommendations/<int:recommendation_id>/positions/history/": EVERYONE_ON_MAYA,
+    "api/v1/recommendations/<int:recommendation_id>/suggestions/": EVERYONE_ON_MAYA,
     "api/v1/recommendations/<int:recommendation_id>/comments/": EVERYONE_ON_MAYA,
     "api/v1/comments/<int:comment_id>/": EVERYONE_ON_MAYA,
     "api/v1/ieps/<int:iep_id>/evaluation-requests/": EVERYONE_ON_MAYA,
@@ -59,6 +61,8 @@ READS = {
     "ieps/<int:iep_id>/": EVERYONE_ON_MAYA,
     "recommendations/<int:recommendation_id>/": EVERYONE_ON_MAYA,
     "recommendations/<int:recommendation_id>/card/": EVERYONE_ON_MAYA,
+    "recommendations/<int:recommendation_id>/positions/": EVERYONE_ON_MAYA,
+    "recommendations/<int:recommendation_id>/suggestions/": EVERYONE_ON_MAYA,
     "recommendations/<int:recommendation_id>/discussion/": EVERYONE_ON_MAYA,
     "recommendations/<int:recommendation_id>/thread/": EVERYONE_ON_MAYA,
     "comments/<int:comment_id>/reply/": EVERYONE_ON_MAYA,
@@ -121,6 +125,10 @@ WRITES_ONLY = {
     "students/<int:student_id>/team/invitations/<int:invitation_id>/resend/",
     "students/<int:student_id>/team/members/<int:user_id>/remove/",
     "api/v1/recommendations/<int:recommendation_id>/notice/", "recommendations/<int:recommendation_id>/notice/",
+    "api/v1/suggestions/<int:suggestion_id>/accept/", "api/v1/suggestions/<int:suggestion_id>/decline/",
+    "api/v1/suggestions/<int:suggestion_id>/withdraw/", "recommendations/<int:recommendation_id>/suggest/",
+    "suggestions/<int:suggestion_id>/accept/", "suggestions/<int:suggestion_id>/decline/",
+    "suggestions/<int:suggestion_id>/withdraw/",
 }
 
 # Routes whose answers hold no child's record, and why.
@@ -188,7 +196,7 @@ def world(demo, api_as, settings, tmp_path):
         "student_id": demo.maya.id, "iep_id": demo.maya_iep.id, "recommendation_id": disputed.id,
         "comment_id": comment["id"], "request_id": maya.id, "notification_id": 1, "token": "no-such-invitation",
         "deadline_id": Deadline.objects.get(kind=Kind.ANNUAL_REVIEW, iep=demo.maya_iep).id,
-        "invitation_id": 1, "user_id": demo.slp.id, "secret": "no-such-calendar",
+        "invitation_id": 1, "user_id": demo.slp.id, "secret": "no-such-calendar", "suggestion_id": 1,
         "file_id": ReportFile.objects.filter(request_id=maya.id, kind=ReportFile.Kind.REPORT).get().id,
         "notice_id": notice_issue(actor=demo.casemanager, recommendation=disputed, action="propose", reasons="Goals met.",
                                   data_used="Progress data.", options_considered="Keeping the minutes.").id,

@@ -34,6 +34,7 @@ from apps.deadlines.feed import feed_of
 from apps.deadlines.models import Deadline, Kind
 from apps.notifications.email import unsubscribe_token
 from apps.discussions.models import Comment
+from apps.ieps.suggestions import suggestion_create
 from apps.notifications.services import notify
 from apps.students.models import Membership, Role
 from apps.students.services import invitation_create
@@ -118,6 +119,10 @@ def build_world(demo, api_as):
         request_id=leo_request, file_id=maya_file, token=leo_token, invitation_id=leo_invitation.id,
         member=removable_member(demo.leo), next_status="proposed", deadline=annual_review(demo.leo),
         notice=notice(demo.leo_recs[0]))
+    # Each child's parent suggests a change to the record's recommendation (on its version 1).
+    for target, parent in ((maya, demo.parent_maya), (leo, demo.parent_leo)):
+        target.suggestion = suggestion_create(actor=parent, recommendation=target.rec, changes={
+            "rationale": "At home she tires after ten minutes."}, reason="What we see at home.", base_version=1)
     return {"maya": maya, "leo": leo, "scoped": scoped}
 
 
@@ -129,6 +134,7 @@ def url_kwargs(target):
         "request_id": target.request_id, "file_id": target.file_id, "token": target.token,
         "invitation_id": target.invitation_id, "user_id": target.member.id, "deadline_id": target.deadline.id,
         "notice_id": target.notice.id,
+        "suggestion_id": target.suggestion.id,
     }
 
 
@@ -268,6 +274,15 @@ PAYLOADS = {
         "setting": t.rec.setting, "change_note": "New data"},
     ("ieps:recommendation_decide", "POST"): lambda t, d: {"status": "accepted", "change_note": "Agreed at the meeting."},
     ("ieps:recommendation_withdraw", "POST"): lambda t, d: {"change_note": "No longer needed."},
+    ("api:recommendation-suggestions", "POST"): lambda t, d: {
+        "changes": {"rationale": "Revised after the spring progress report."}, "reason": "New data.",
+        "base_version": 1},
+    ("api:suggestion-decline", "POST"): lambda t, d: {"note": "The school data say otherwise."},
+    ("ieps:suggestion_create", "POST"): lambda t, d: {
+        "title": t.rec.title, "description": t.rec.description, "rationale": "Revised after the spring progress report.",
+        "minutes_per_week": t.rec.minutes_per_week or "", "setting": t.rec.setting, "reason": "New data.",
+        "base_version": 1},
+    ("ieps:suggestion_decline", "POST"): lambda t, d: {"note": "The school data say otherwise."},
     ("ieps:position_record", "POST"): lambda t, d: {
         "stance": "unsure", "basis": "I would like to see the data first.", "observed_in": "school", "examples": ""},
     # Accounts

@@ -70,6 +70,15 @@ EXPECTED = {
     ("api:recommendation-versions", "GET"): "401 200 200 200 200 404 200 404 404 200 | 401 200 200 404 404 200 404 200 404 404",
     ("api:recommendation-positions", "GET"): "401 200 200 200 200 404 200 404 404 200 | 401 200 200 404 404 200 404 200 404 404",
     ("api:recommendation-position", "PUT"): "401 403 200 200 200 404 200 404 404 403 | 401 403 200 404 404 200 404 200 404 404",
+    ("api:recommendation-position-history", "GET"): "401 200 200 200 200 404 200 404 404 200 | 401 200 200 404 404 200 404 200 404 404",
+    # Suggested changes (API.md): the team reads them; anyone who may take a position suggests; the
+    # recommendation's author (Maya's: the OT; Leo's: his teacher) or the case manager decides; the
+    # suggester (each child's parent, matrix_world) withdraws.
+    ("api:recommendation-suggestions", "GET"): "401 200 200 200 200 404 200 404 404 200 | 401 200 200 404 404 200 404 200 404 404",
+    ("api:recommendation-suggestions", "POST"): "401 403 201 201 201 404 201 404 404 403 | 401 403 201 404 404 201 404 201 404 404",
+    ("api:suggestion-accept", "POST"): "401 403 200 200 403 404 403 404 404 403 | 401 403 200 404 404 200 404 403 404 404",
+    ("api:suggestion-decline", "POST"): "401 403 200 200 403 404 403 404 404 403 | 401 403 200 404 404 200 404 403 404 404",
+    ("api:suggestion-withdraw", "POST"): "401 403 403 403 403 404 200 404 404 403 | 401 403 403 404 404 403 404 200 404 404",
     ("api:recommendation-comments", "GET"): "401 200 200 200 200 404 200 404 404 200 | 401 200 200 404 404 200 404 200 404 404",
     ("api:recommendation-comments", "POST"): "401 403 201 201 201 404 201 404 404 403 | 401 403 201 404 404 201 404 201 404 404",
     ("api:recommendation-resolve", "POST"): "401 403 200 200 200 404 200 404 404 403 | 401 403 200 404 404 200 404 200 404 404",
@@ -201,6 +210,14 @@ EXPECTED = {
     ("ieps:notice", "GET"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
     # The guidance for a parent who disagrees is a page anyone who sees the recommendation may read.
     ("ieps:guidance", "GET"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
+    ("ieps:recommendation_positions", "GET"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
+    ("ieps:recommendation_positions", "POST"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
+    ("ieps:recommendation_suggestions", "GET"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
+    ("ieps:recommendation_suggestions", "POST"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
+    ("ieps:suggestion_create", "POST"): "302 403 302 302 302 404 302 404 404 403 | 302 403 302 404 404 302 404 302 404 404",
+    ("ieps:suggestion_accept", "POST"): "302 403 302 302 403 404 403 404 404 403 | 302 403 302 404 404 302 404 403 404 404",
+    ("ieps:suggestion_decline", "POST"): "302 403 302 302 403 404 403 404 404 403 | 302 403 302 404 404 302 404 403 404 404",
+    ("ieps:suggestion_withdraw", "POST"): "302 403 403 403 403 404 302 404 404 403 | 302 403 403 404 404 403 404 302 404 404",
     ("discussions:discussion", "GET"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
     ("discussions:thread", "GET"): "302 302 302 302 302 404 302 404 404 302 | 302 302 302 404 404 302 404 302 404 404",
     ("discussions:create", "POST"): "302 403 302 302 302 404 302 404 404 403 | 302 403 302 404 404 302 404 302 404 404",

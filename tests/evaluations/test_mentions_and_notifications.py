@@ -97,9 +97,11 @@ SECRETS = {
     "deny note": "The district's own evaluation last spring already covered speech",
     "reply": "Her grandmother says the buttons are easier with the larger coat",
     "question": "Does Maya use the slant board at home as well as in class?",
+    "suggestion reason": "Her grandmother sees her grip tire by the second page",
+    "suggestion decline": "Two sessions cost more than the school can staff",
 }
 KINDS = {"mention", "comment.reply", "evaluation.question", "evaluation.requested", "evaluation.decided", "evaluation.assigned", "evaluation.submitted",
-         "evaluation.amended", "evaluation.revoked", "evaluation.withdrawn"}
+         "evaluation.amended", "evaluation.revoked", "evaluation.withdrawn", "suggestion.created", "suggestion.decided"}
 
 
 def _sent_kinds_in_the_source():
@@ -134,6 +136,11 @@ def _run_every_kind(flow, demo):
     withdrawn.approve()
     withdrawn.assign()
     withdrawn.ok(withdrawn.call("parent.maya", "post", withdrawn.url + "withdraw/", {"note": SECRETS["withdraw note"]}))
+
+    suggested = flow.ok(flow.call("parent.maya", "post", f"/api/v1/recommendations/{demo.maya_recs[0].id}/suggestions/", {
+        "changes": {"minutes_per_week": 45}, "reason": SECRETS["suggestion reason"], "base_version": 1}), 201)
+    flow.ok(flow.call("ot", "post", f"/api/v1/suggestions/{suggested['id']}/decline/",
+                      {"note": SECRETS["suggestion decline"]}))
 
     denied = Flow(demo, flow.api_as)
     denied.disputed = [demo.maya_recs[2]]

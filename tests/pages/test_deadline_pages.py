@@ -96,7 +96,7 @@ def test_the_settings_page_saves_a_digest_and_shows_and_resets_the_calendar_addr
     data = {"timezone": "", "digest_hour": "19", "calendar_full_names": ""}
     for kind in ("mention", "comment.reply", "evaluation.requested", "evaluation.decided", "evaluation.assigned",
                  "evaluation.question", "evaluation.submitted", "evaluation.amended", "evaluation.withdrawn",
-                 "evaluation.revoked", "deadline.reminder", "deadline.overdue", "deadline.escalated"):
+                 "evaluation.revoked", "suggestion.created", "suggestion.decided", "deadline.reminder", "deadline.overdue", "deadline.escalated"):
         data[f"email__{kind}"] = "digest" if kind.startswith("deadline.") else "immediate"
         data[f"in_app__{kind}"] = "on"
     answer = client.post("/notifications/settings/", data)

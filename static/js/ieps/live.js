@@ -1,6 +1,7 @@
 // The IEP page's own parts, live: a recommendation that is added appears in the list (with the
 // panels other apps put in each card), one that is revised or gets a new position is fetched
-// again. Events arrive in order from the channel (static/js/live/channel.js) as "iep:event".
+// again (so is one whose suggested change is made or decided). Events arrive in order from the
+// channel (static/js/live/channel.js) as "iep:event".
 // A change of the IEP itself (its status or dates) moves buttons and facts around the whole
 // page: the page offers a reload rather than patch them one by one.
 
@@ -14,6 +15,7 @@ document.addEventListener("iep:event", (event) => {
   if (type === "recommendation.created") added.push(data.id);
   else if (type === "recommendation.updated") cards.add(data.id);
   else if (type === "position.updated") cards.add(data.recommendation);
+  else if (type.startsWith("suggestion.")) cards.add(data.recommendation);
   else if (type.startsWith("iep.")) document.dispatchEvent(new CustomEvent("iep:stale"));
   else return;
   // A resync may bring many events at once: one request per recommendation, not per event.
