@@ -21,6 +21,7 @@ KINDS = {
     "evaluation.amended": _("Independent evaluation findings were amended"),
     "evaluation.withdrawn": _("An independent evaluation request was withdrawn"),
     "evaluation.revoked": _("An evaluation engagement was ended"),
+    "iep.activated": _("An IEP is in effect after every parent answered"),
     "deadline.reminder": _("A deadline is coming up"),
     "deadline.overdue": _("A deadline has passed"),
     "deadline.escalated": _("A deadline is overdue and escalated to the district"),
