@@ -278,7 +278,7 @@ def iep_amendment_start(*, actor, iep: IEP) -> IEP:
     open_one = iep.amendments.filter(status__in=(IEP.Status.DRAFT, IEP.Status.PROPOSED)).first()
     if open_one is not None:
         raise Conflict(_("An amendment of this IEP is already open (IEP %(id)s).") % {"id": open_one.id},
-                       code="amendment_open", fields={"amendment": [open_one.id]})
+                       code="amendment_open")
     draft = services.iep_create(actor=actor, student=iep.student, meeting_at=iep.meeting_at,
                                 last_evaluated_on=iep.last_evaluated_on)
     draft.amends = iep
