@@ -152,13 +152,14 @@ def _activate_when_every_parent_answered(iep, actor, current, recommendations) -
         answers[parent_id] = {d.recommendation_id: d.decision for d in latest.decisions.all()}
     if not answers:
         return
-    services._activate(iep, actor)
     for rec in recommendations:
         consented = all(a.get(rec.id) == ConsentDecision.Decision.CONSENT for a in answers.values())
         rec.consent = "consented" if consented else "declined"
         Recommendation.objects.filter(id=rec.id).update(consent=rec.consent)
         event_append(iep_id=iep.id, type="recommendation.updated", data=recommendation_data(rec), actor=actor,
                      recommendation_id=rec.id)
+    # Last, so the status change is the event a page reloads on, with every consent already set.
+    services._activate(iep, actor)
     _notify_active(iep)
 
 
