@@ -127,9 +127,9 @@ class SignedPdfApi(APIView):
         if not may_download_signed(request.user, iep.student):
             raise Forbidden(_("The signed IEP holds every recommendation; an independent evaluator sees only "
                               "those in dispute."))
-        if iep.status not in (IEP.Status.ACTIVE, IEP.Status.SUPERSEDED):
-            raise Conflict(_("This IEP is not signed yet: it becomes a signed IEP when every parent has answered."),
-                           code="not_signed")
+        if iep.status == IEP.Status.DRAFT:
+            # A proposed IEP downloads too: the family's paper copy, with the signatures so far.
+            raise Conflict(_("This IEP is a draft: it has not been proposed to the family yet."), code="not_proposed")
         answer = HttpResponse(signed_iep_pdf(iep), content_type="application/pdf")
         answer["Content-Disposition"] = f'attachment; filename="iep-{iep.id}-signed.pdf"'
         return answer

@@ -132,4 +132,4 @@ def may_amend_iep(user, iep):
 
 @rules.predicate
 def may_download_signed_iep(user, iep):
-    return iep.status in (IEP.Status.ACTIVE, IEP.Status.SUPERSEDED) and may_download_signed(user, iep.student)
+    return iep.status != IEP.Status.DRAFT and may_download_signed(user, iep.student)

@@ -5,6 +5,8 @@ from django.utils import timezone, translation
 from apps.core.pdf import pdf_from_template
 from apps.students.models import Role
 
+ROLE_LABELS = dict(Role.choices)
+
 from .content_hash import content_hash
 from .models import Recommendation, Signature
 
@@ -17,6 +19,7 @@ def signed_iep_pdf(iep) -> bytes:
     by_rec: dict[int, list] = {}
     for signature in signatures:
         signature.current = signature.content_hash == current
+        signature.role_label = ROLE_LABELS.get(signature.role, signature.role)
         if signature.current:
             for decision in signature.decisions.all():
                 by_rec.setdefault(decision.recommendation_id, []).append((signature, decision))

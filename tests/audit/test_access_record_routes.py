@@ -83,6 +83,12 @@ READS = {
     "api/v1/students/<int:student_id>/deadlines/": EVERYONE_ON_MAYA,  # an evaluator: their own report deadline
     "deadlines/<int:deadline_id>/": {STAFF: MAYA, ADMIN: MAYA},
     "deadlines/district/": {ADMIN: {"maya", "leo"}},
+    # Consent and signatures: the list is the team's; the signed copy is not the evaluator's (it
+    # holds every recommendation); the consent page is the parents' (whose reads are not logged).
+    "api/v1/ieps/<int:iep_id>/signatures/": EVERYONE_ON_MAYA,
+    "api/v1/ieps/<int:iep_id>/signed.pdf": {STAFF: MAYA, ADMIN: MAYA},
+    "ieps/<int:iep_id>/consent/": {},
+    "ieps/<int:iep_id>/paper-consent/": {STAFF: MAYA},
 }
 
 # Routes that only change things: a read (GET) is answered 405 and records nothing. What they
@@ -114,6 +120,8 @@ WRITES_ONLY = {
     "students/<int:student_id>/team/invitations/<int:invitation_id>/cancel/",
     "students/<int:student_id>/team/invitations/<int:invitation_id>/resend/",
     "students/<int:student_id>/team/members/<int:user_id>/remove/",
+    "api/v1/ieps/<int:iep_id>/consent/", "api/v1/ieps/<int:iep_id>/paper-consent/",
+    "api/v1/ieps/<int:iep_id>/amendment/", "ieps/<int:iep_id>/signatures/new/", "ieps/<int:iep_id>/amendment/",
 }
 
 # Routes whose answers hold no child's record, and why.

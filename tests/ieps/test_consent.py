@@ -314,7 +314,9 @@ def _pdf_text(content: bytes) -> str:
 
 
 def test_the_signed_pdf_holds_each_recommendation_its_consent_and_the_signature_page(demo, api_as):
-    assert_error(api_as("parent.maya").get(f"/api/v1/ieps/{demo.maya_iep.id}/signed.pdf"), 409, "not_signed")
+    assert_error(api_as("casemanager").get(f"/api/v1/ieps/{demo.leo_iep.id}/signed.pdf"), 409, "not_proposed")
+    proposed = _pdf_text(api_as("parent.maya").get(f"/api/v1/ieps/{demo.maya_iep.id}/signed.pdf").content)
+    assert "not yet in effect" in proposed  # the family's paper copy of the proposal
     api_as("ot").post(f"/api/v1/ieps/{demo.maya_iep.id}/signatures/",
                       {"content_hash": _hash(demo.maya_iep), "full_name": "Priya Natarajan", "capacity": "agreed"},
                       format="json")
