@@ -4,12 +4,12 @@ service checks."""
 import rules
 
 from apps.students.policy import (
-    is_parent_of,
-    is_school_staff_for,
     is_case_manager_for,
     is_clinician_for,
     is_district_admin_for,
     is_evaluator_for,
+    is_parent_of,
+    is_school_staff_for,
     is_team_member,
 )
 

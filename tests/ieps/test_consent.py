@@ -176,10 +176,10 @@ def test_the_signature_keeps_its_audit_trail(demo, api_as):
 
 
 def test_two_parents_must_both_answer_on_the_current_version(demo, api_as):
-    father = _second_parent(demo)
-    mother_client, father_client = api_as("parent.maya"), api_as("parent.maya")
     from tests.conftest import api_client_for
-    father_client = api_client_for(father)
+
+    father = _second_parent(demo)
+    mother_client, father_client = api_as("parent.maya"), api_client_for(father)
 
     assert _consent(mother_client, demo.maya_iep, _body(demo.maya_iep)).json()["status"] == "proposed"
     # The IEP changes: the mother's answer named the older hash, so she answers again.
