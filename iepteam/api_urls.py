@@ -10,6 +10,7 @@ from apps.evaluations import api as evaluations
 from apps.ieps import api as ieps
 from apps.ieps import notice_api
 from apps.ieps import suggestion_api as suggestions
+from apps.ieps import consent_api
 from apps.notifications import api as notifications
 from apps.students import api as students
 
@@ -30,6 +31,11 @@ urlpatterns = [
     path("students/<int:student_id>/ieps/", ieps.StudentIEPsApi.as_view(), name="student-ieps"),
     path("ieps/<int:iep_id>/", ieps.IEPDetailApi.as_view(), name="iep-detail"),
     path("ieps/<int:iep_id>/status/", ieps.IEPStatusApi.as_view(), name="iep-status"),
+    path("ieps/<int:iep_id>/consent/", consent_api.ConsentApi.as_view(), name="iep-consent"),
+    path("ieps/<int:iep_id>/paper-consent/", consent_api.PaperConsentApi.as_view(), name="iep-paper-consent"),
+    path("ieps/<int:iep_id>/signatures/", consent_api.SignaturesApi.as_view(), name="iep-signatures"),
+    path("ieps/<int:iep_id>/signed.pdf", consent_api.SignedPdfApi.as_view(), name="iep-signed-pdf"),
+    path("ieps/<int:iep_id>/amendment/", consent_api.AmendmentApi.as_view(), name="iep-amendment"),
     path("ieps/<int:iep_id>/recommendations/", ieps.RecommendationListApi.as_view(), name="iep-recommendations"),
     path("ieps/<int:iep_id>/events/", ieps.EventsApi.as_view(), name="iep-events"),
     path("recommendations/<int:recommendation_id>/", ieps.RecommendationDetailApi.as_view(), name="recommendation-detail"),

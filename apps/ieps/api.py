@@ -11,7 +11,7 @@ from apps.students.selectors import student_get_for, students_visible_to
 
 from . import services
 from .models import IEP, Position, Recommendation
-from .representations import IEPOut, PositionOut, RecommendationOut, RecommendationVersionOut
+from .representations import IEPDetailOut, IEPOut, PositionOut, RecommendationOut, RecommendationVersionOut
 from .selectors import (
     event_presenter_for,
     events_after,
@@ -72,11 +72,11 @@ class IEPDetailApi(APIView):
         meeting_at = serializers.DateField(required=False)
         last_evaluated_on = serializers.DateField(required=False, allow_null=True)
 
-    @extend_schema(responses=IEPOut)
+    @extend_schema(responses=IEPDetailOut)
     def get(self, request, iep_id):
-        return Response(IEPOut(iep_get_for(request.user, iep_id)).data)
+        return Response(IEPDetailOut(iep_get_for(request.user, iep_id)).data)
 
-    @extend_schema(request=IEPDatesIn, responses=IEPOut)
+    @extend_schema(request=IEPDatesIn, responses=IEPDetailOut)
     def patch(self, request, iep_id):
         """A draft's dates (case manager, district admin); the due dates follow from them."""
         iep = iep_get_for(request.user, iep_id)
@@ -86,7 +86,7 @@ class IEPDetailApi(APIView):
         iep = services.iep_update_dates(actor=request.user, iep=iep,
                                         meeting_at=given.get("meeting_at", iep.meeting_at),
                                         last_evaluated_on=given.get("last_evaluated_on", iep.last_evaluated_on))
-        return Response(IEPOut(iep).data)
+        return Response(IEPDetailOut(iep).data)
 
 
 class IEPStatusApi(APIView):
@@ -95,13 +95,13 @@ class IEPStatusApi(APIView):
     class IEPStatusIn(InputSerializer):
         status = serializers.ChoiceField(choices=IEP.Status.choices)
 
-    @extend_schema(request=IEPStatusIn, responses=IEPOut)
+    @extend_schema(request=IEPStatusIn, responses=IEPDetailOut)
     def post(self, request, iep_id):
         iep = iep_get_for(request.user, iep_id)
         data = self.IEPStatusIn(data=request.data)
         data.is_valid(raise_exception=True)
         iep = services.iep_set_status(actor=request.user, iep=iep, status=data.validated_data["status"])
-        return Response(IEPOut(iep).data)
+        return Response(IEPDetailOut(iep).data)
 
 
 class RecommendationIn(InputSerializer):

@@ -23,6 +23,9 @@ class IEP(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # The last event sequence number; incremented under a row lock so numbers are gapless.
     last_event_seq = models.PositiveBigIntegerField(default=0)
+    # An amendment is a new draft started from the active IEP it will supersede once consented.
+    amends = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="amendments")
+    activated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-meeting_at", "-id"]
@@ -64,10 +67,19 @@ class Recommendation(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set once, when the parents' answers make the IEP active: in effect only if every parent
+    # consented. Not a versioned field: it is the answer to a version, not part of it.
+    consent = models.CharField(max_length=20, null=True, blank=True, choices=[
+        ("consented", _("Consented")), ("declined", _("Declined"))])
+    copied_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["iep", "id"])]
+
+    @property
+    def in_effect(self):
+        return self.consent == "consented"
 
     def __str__(self):
         return self.title
@@ -270,3 +282,64 @@ class PriorWrittenNotice(models.Model):
 
     def __str__(self):
         return f"Prior written notice {self.id} · {self.recommendation_title}"
+
+
+class Signature(models.Model):
+    """One person's signature on an IEP as it was (its content hash), with its audit trail.
+
+    A parent's signature is their consent answer (kind `consent`), with a decision per
+    recommendation; staff sign for attendance or agreement (kind `staff`). A parent who answers
+    again adds a new row: the latest on the current hash counts. Nothing here is ever changed."""
+
+    class Kind(models.TextChoices):
+        CONSENT = "consent", _("Parent consent")
+        STAFF = "staff", _("Staff signature")
+
+    class Method(models.TextChoices):
+        ELECTRONIC = "electronic", _("Electronic")
+        PAPER = "paper", _("On paper")
+
+    class Capacity(models.TextChoices):
+        ATTENDED = "attended", _("Attended the meeting")
+        AGREED = "agreed", _("Agrees with the IEP")
+
+    iep = models.ForeignKey(IEP, on_delete=models.CASCADE, related_name="signatures")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=20)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    method = models.CharField(max_length=10, choices=Method.choices, default=Method.ELECTRONIC)
+    capacity = models.CharField(max_length=10, choices=Capacity.choices, blank=True)
+    full_name = models.CharField(max_length=200)
+    content_hash = models.CharField(max_length=64)
+    # Every recommendation's version the hash was over (id → version), to verify it later.
+    versions = models.JSONField(default=dict)
+    # Which text of the e-sign disclosures the signer was shown (apps/ieps/consent.py).
+    disclosures_version = models.CharField(max_length=20, blank=True)
+    signed_at = models.DateTimeField(auto_now_add=True)
+    # For paper: the date on the paper form; recorded_by is the case manager who entered it.
+    signed_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["signed_at", "id"]
+        indexes = [models.Index(fields=["iep", "signer", "id"])]
+
+
+class ConsentDecision(models.Model):
+    class Decision(models.TextChoices):
+        CONSENT = "consent", _("I consent")
+        DECLINE = "decline", _("I decline")
+
+    signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="decisions")
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="consent_decisions")
+    version = models.PositiveIntegerField()
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["recommendation_id"]
+        constraints = [models.UniqueConstraint(fields=["signature", "recommendation"],
+                                               name="consent_decision_one_per_recommendation")]

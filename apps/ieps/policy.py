@@ -9,6 +9,7 @@ from apps.students.policy import (
     is_district_admin_for,
     is_evaluator_for,
     is_parent_of,
+    is_school_staff_for,
     is_team_member,
 )
 
@@ -19,11 +20,11 @@ may_change_iep_status = is_case_manager_for | is_district_admin_for
 may_add_recommendation = is_clinician_for | is_case_manager_for
 may_take_position = is_team_member & ~is_evaluator_for
 
-# The steps an IEP's status may take. Activation also comes from the parents' consent; the
-# status form offers only the steps a person takes by hand (API.md: draft → proposed → draft).
+# The steps an IEP's status may take by hand (API.md: draft → proposed → draft). Activation comes
+# only from the parents' consent (apps/ieps/consent.py), superseding from a newer IEP's activation.
 NEXT_STATUS = {
     IEP.Status.DRAFT: {IEP.Status.PROPOSED},
-    IEP.Status.PROPOSED: {IEP.Status.DRAFT, IEP.Status.ACTIVE},
+    IEP.Status.PROPOSED: {IEP.Status.DRAFT},
     IEP.Status.ACTIVE: set(),
     IEP.Status.SUPERSEDED: set(),
 }
@@ -144,3 +145,38 @@ def shows_disagreement_guidance(user, recommendation):
     return (is_parent_of(user, recommendation.iep.student)
             and Position.objects.filter(recommendation=recommendation, user=user,
                                         stance__in=(Position.Stance.DISAGREE, Position.Stance.UNSURE)).exists())
+
+
+# Consent, signatures and amendments (apps/ieps/consent.py).
+may_consent = is_parent_of
+may_record_paper_consent = is_case_manager_for
+may_sign_as_staff = is_school_staff_for
+may_start_amendment = is_case_manager_for
+# The signed copy holds every recommendation: an evaluator, who sees only the disputed ones, is refused.
+may_download_signed = (is_team_member & ~is_evaluator_for) | is_district_admin_for
+
+
+@rules.predicate
+def may_answer_consent(user, iep):
+    return iep.status == IEP.Status.PROPOSED and may_consent(user, iep.student)
+
+
+@rules.predicate
+def may_record_paper_consent_on(user, iep):
+    return iep.status == IEP.Status.PROPOSED and may_record_paper_consent(user, iep.student)
+
+
+@rules.predicate
+def may_sign_iep(user, iep):
+    return iep.status in (IEP.Status.PROPOSED, IEP.Status.ACTIVE) and may_sign_as_staff(user, iep.student)
+
+
+@rules.predicate
+def may_amend_iep(user, iep):
+    return (iep.status == IEP.Status.ACTIVE and may_start_amendment(user, iep.student)
+            and not iep.amendments.filter(status__in=(IEP.Status.DRAFT, IEP.Status.PROPOSED)).exists())
+
+
+@rules.predicate
+def may_download_signed_iep(user, iep):
+    return iep.status != IEP.Status.DRAFT and may_download_signed(user, iep.student)

@@ -63,12 +63,48 @@ class RecommendationOut(serializers.ModelSerializer):
         model = Recommendation
         fields = [
             "id", "iep", "author", "area", "kind", "title", "description", "rationale",
-            "minutes_per_week", "setting", "status", "version", "created_at", "updated_at", "positions_summary",
+            "minutes_per_week", "setting", "status", "version", "created_at", "updated_at", "positions_summary", "consent",
         ]
 
     @extend_schema_field(PositionsSummaryOut)
     def get_positions_summary(self, rec) -> dict:
         return positions_summary_of(rec)
+
+
+class IEPDetailOut(IEPOut):
+    """One IEP as GET /api/v1/ieps/{id}/ answers it: also what a signer signs (its content hash)."""
+
+    content_hash = serializers.SerializerMethodField()
+
+    class Meta(IEPOut.Meta):
+        fields = [*IEPOut.Meta.fields, "amends", "activated_at", "content_hash"]
+
+    def get_content_hash(self, iep) -> str:
+        from .content_hash import content_hash
+
+        return content_hash(iep)
+
+
+class ConsentDecisionOut(serializers.Serializer):
+    recommendation = serializers.IntegerField(source="recommendation_id")
+    version = serializers.IntegerField()
+    decision = serializers.CharField()
+    note = serializers.CharField()
+
+
+class SignatureOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    signer = PersonOut()
+    full_name = serializers.CharField()
+    role = serializers.CharField()
+    kind = serializers.CharField()
+    method = serializers.CharField()
+    capacity = serializers.CharField()
+    signed_at = serializers.DateTimeField()
+    signed_on = serializers.DateField(allow_null=True)
+    content_hash = serializers.CharField()
+    current = serializers.BooleanField()
+    decisions = ConsentDecisionOut(many=True, source="visible_decisions")
 
 
 class RecommendationVersionOut(serializers.ModelSerializer):

@@ -5,7 +5,9 @@ from apps.core.errors import NotFound
 from apps.students.models import Membership, Role, active_membership_q
 from apps.students.selectors import may_see_student, membership_for, students_visible_to
 
-from .models import IEP, Event, EvaluatorScope, Position, PositionRecord, Recommendation, RecommendationVersion, Suggestion
+from .models import (
+    IEP, Event, EvaluatorScope, Position, PositionRecord, Recommendation, RecommendationVersion, Signature, Suggestion,
+)
 
 
 def _evaluator_scope(user):
@@ -154,3 +156,18 @@ def event_redacted_now(user_id: int, iep_id: int, recommendation_id: int | None)
 def iep_last_seq(iep_id) -> int:
     """The IEP's last event number (for a socket's heartbeat; visibility was checked on connect)."""
     return IEP.objects.filter(id=iep_id).values_list("last_event_seq", flat=True).first() or 0
+
+
+def signatures_of(iep, user) -> list[Signature]:
+    """Every signature on the IEP, oldest first, each marked `current` when it names the IEP's
+    content hash as it is now. An evaluator sees the decisions on their disputed recommendations only."""
+    from .content_hash import content_hash
+
+    current = content_hash(iep)
+    hidden = hidden_recommendation_ids(user, iep)
+    rows = list(Signature.objects.filter(iep=iep).select_related("signer").prefetch_related("decisions")
+                .order_by("signed_at", "id"))
+    for row in rows:
+        row.current = row.content_hash == current
+        row.visible_decisions = [d for d in row.decisions.all() if d.recommendation_id not in hidden]
+    return rows

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ApplicationError, Conflict, Forbidden
@@ -111,32 +112,56 @@ def register_activation_check(check: Callable[[IEP], str | None]) -> None:
 
 @transaction.atomic
 def iep_set_status(*, actor, iep: IEP, status: str) -> IEP:
-    """draft → proposed → active; activating one IEP supersedes the child's previous active IEP."""
+    """draft → proposed → draft. Activation is not a step a person takes by hand: it follows from
+    every parent's answer (apps/ieps/consent.py), so asking for it here is answered 409."""
     if not may_change_iep_status(actor, iep.student):
         raise Forbidden(_("Only the case manager or a district administrator may change an IEP's status."))
     iep = IEP.objects.select_for_update().get(id=iep.id)
+    if status == IEP.Status.ACTIVE:
+        raise Conflict(_("An IEP becomes active only when every parent on the team has answered the proposal "
+                         "(consent or decline for each recommendation, and a signature)."), code="consent_required")
     if status not in NEXT_STATUS.get(iep.status, set()):
         raise Conflict(
             _("An IEP that is %(now)s cannot become %(next)s.")
             % {"now": iep.get_status_display(), "next": IEP.Status(status).label},
             code="invalid_transition",
         )
-    if status == IEP.Status.ACTIVE:
-        for check in ACTIVATION_CHECKS:
-            reason = check(iep)
-            if reason:
-                raise Conflict(reason, code="activation_blocked")
-        previous = list(IEP.objects.select_for_update().filter(student_id=iep.student_id, status=IEP.Status.ACTIVE))
-        IEP.objects.filter(id__in=[p.id for p in previous]).update(status=IEP.Status.SUPERSEDED)
-        for old in previous:
-            old.status = IEP.Status.SUPERSEDED
-            lifecycle.announce(lifecycle.SUPERSEDED, old, actor)
     iep.status = status
     iep.save(update_fields=["status"])
-    step = {IEP.Status.PROPOSED: lifecycle.PROPOSED, IEP.Status.ACTIVE: lifecycle.ACTIVATED,
-            IEP.Status.DRAFT: lifecycle.RETURNED_TO_DRAFT}[status]
+    step = {IEP.Status.PROPOSED: lifecycle.PROPOSED, IEP.Status.DRAFT: lifecycle.RETURNED_TO_DRAFT}[status]
     lifecycle.announce(step, iep, actor)
     event_append(iep_id=iep.id, type="iep.status_changed", data={"id": iep.id, "status": status}, actor=actor)
+    return iep
+
+
+def activation_refusal(iep: IEP) -> str | None:
+    """The first reason a higher app gives why this IEP may not become active yet, or None."""
+    for check in ACTIVATION_CHECKS:
+        reason = check(iep)
+        if reason:
+            return reason
+    return None
+
+
+def _activate(iep: IEP, actor) -> IEP:
+    """Makes a locked, proposed IEP active, superseding the child's previous active IEP; called
+    inside the transaction that recorded the last parent's answer (apps/ieps/consent.py)."""
+    reason = activation_refusal(iep)
+    if reason:
+        raise Conflict(reason, code="activation_blocked")
+    previous = list(IEP.objects.select_for_update().filter(student_id=iep.student_id, status=IEP.Status.ACTIVE)
+                    .exclude(id=iep.id))
+    IEP.objects.filter(id__in=[p.id for p in previous]).update(status=IEP.Status.SUPERSEDED)
+    for old in previous:
+        old.status = IEP.Status.SUPERSEDED
+        lifecycle.announce(lifecycle.SUPERSEDED, old, actor)
+        event_append(iep_id=old.id, type="iep.status_changed", data={"id": old.id, "status": old.status},
+                     actor=actor)
+    iep.status = IEP.Status.ACTIVE
+    iep.activated_at = timezone.now()
+    iep.save(update_fields=["status", "activated_at"])
+    lifecycle.announce(lifecycle.ACTIVATED, iep, actor)
+    event_append(iep_id=iep.id, type="iep.status_changed", data={"id": iep.id, "status": iep.status}, actor=actor)
     return iep
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import form_views, notice_views, suggestion_views, views
+from . import consent_views, form_views, notice_views, suggestion_views, views
 
 app_name = "ieps"
 
@@ -11,6 +11,10 @@ urlpatterns = [
     path("ieps/<int:iep_id>/", views.iep_page, name="iep"),
     path("ieps/<int:iep_id>/dates/", form_views.iep_dates, name="iep_dates"),
     path("ieps/<int:iep_id>/status/", form_views.iep_status, name="iep_status"),
+    path("ieps/<int:iep_id>/consent/", consent_views.consent_page, name="consent"),
+    path("ieps/<int:iep_id>/paper-consent/", consent_views.paper_consent_page, name="paper_consent"),
+    path("ieps/<int:iep_id>/signatures/new/", consent_views.staff_signature, name="staff_signature"),
+    path("ieps/<int:iep_id>/amendment/", consent_views.amendment_start, name="amendment"),
     path("ieps/<int:iep_id>/recommendations/new/", form_views.recommendation_create, name="recommendation_create"),
     path("recommendations/<int:recommendation_id>/", views.recommendation_page, name="recommendation"),
     path("recommendations/<int:recommendation_id>/card/", views.recommendation_card, name="recommendation_card"),

@@ -26,6 +26,11 @@ from .panels import page_panels_for, panel_scripts, panels_for, table_of_content
 from .policy import (
     iep_status_steps_for,
     may_add_recommendation_to,
+    may_amend_iep,
+    may_answer_consent,
+    may_download_signed_iep,
+    may_record_paper_consent_on,
+    may_sign_iep,
     may_create_iep,
     may_decide_recommendation,
     may_edit_iep_dates,
@@ -120,7 +125,31 @@ def iep_page(request, iep_id):
     return render_iep_page(request, iep)
 
 
-def render_iep_page(request, iep, *, recommendation_form=None, dates_form=None, status_error="", status=200):
+def _signing(user, iep, signature_form=None) -> dict:
+    """The IEP page's signatures section: who signed, and what this person may do about it
+    (the same predicates the consent services check)."""
+    from .consent_forms import StaffSignatureForm
+    from .content_hash import content_hash
+    from .selectors import signatures_of
+
+    signatures = signatures_of(iep, user)
+    if signature_form is None and may_sign_iep(user, iep):
+        signature_form = StaffSignatureForm(initial={"content_hash": content_hash(iep), "full_name": user.full_name},
+                                            auto_id="staff-sign-%s")
+    mine = [s for s in signatures if s.signer_id == user.id and s.kind == "consent"]
+    return {
+        "signatures": signatures,
+        "my_answer": mine[-1] if mine else None,
+        "may_answer": may_answer_consent(user, iep),
+        "may_record_paper": may_record_paper_consent_on(user, iep),
+        "signature_form": signature_form,
+        "may_amend": may_amend_iep(user, iep),
+        "may_download_signed": may_download_signed_iep(user, iep),
+    }
+
+
+def render_iep_page(request, iep, *, recommendation_form=None, dates_form=None, status_error="", status=200,
+                    signature_form=None):
     user = request.user
     recommendations = list(recommendations_of(iep, user).prefetch_related("positions__user").annotate(
         open_suggestion_count=Count("suggestions", filter=Q(suggestions__status=Suggestion.Status.OPEN),
@@ -148,6 +177,7 @@ def render_iep_page(request, iep, *, recommendation_form=None, dates_form=None, 
         "status_error": status_error,
         "dates_form": dates_form,
         "recommendation_form": recommendation_form,
+        **_signing(user, iep, signature_form),
     }, status=status)
 
 

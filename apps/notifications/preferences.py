@@ -24,6 +24,7 @@ KINDS = {
     "notice.issued": _("The district issued a prior written notice"),
     "suggestion.created": _("Someone suggested a change to a recommendation you decide on"),
     "suggestion.decided": _("Your suggested change was accepted or declined"),
+    "iep.activated": _("An IEP is in effect after every parent answered"),
     "deadline.reminder": _("A deadline is coming up"),
     "deadline.overdue": _("A deadline has passed"),
     "deadline.escalated": _("A deadline is overdue and escalated to the district"),

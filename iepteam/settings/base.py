@@ -366,6 +366,9 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
     "EvaluationRequestStatusEnum": "apps.evaluations.models.EvaluationRequest.Status",
     "DeadlineKindEnum": "apps.deadlines.models.Kind",
     "ReminderKindEnum": "apps.deadlines.models.Reminder.Kind",
+    # A parent's consent decision next to the district's decision on an evaluation request.
+    "ConsentDecisionEnum": "apps.ieps.models.ConsentDecision.Decision",
+    "EvaluationDecisionEnum": "apps.evaluations.models.EvaluationRequest.Decision",
 })
 
 # Sign-in, lockout and API tokens (apps.accounts).

@@ -93,6 +93,12 @@ READS = {
     "api/v1/notices/<int:notice_id>/pdf/": EVERYONE_ON_MAYA,
     "notices/<int:notice_id>/": EVERYONE_ON_MAYA,
     "recommendations/<int:recommendation_id>/guidance/": EVERYONE_ON_MAYA,
+    # Consent and signatures: the list is the team's; the signed copy is not the evaluator's (it
+    # holds every recommendation); the consent page is the parents' (whose reads are not logged).
+    "api/v1/ieps/<int:iep_id>/signatures/": EVERYONE_ON_MAYA,
+    "api/v1/ieps/<int:iep_id>/signed.pdf": {STAFF: MAYA, ADMIN: MAYA},
+    "ieps/<int:iep_id>/consent/": {},
+    "ieps/<int:iep_id>/paper-consent/": {STAFF: MAYA},
 }
 
 # Routes that only change things: a read (GET) is answered 405 and records nothing. What they
@@ -129,6 +135,8 @@ WRITES_ONLY = {
     "api/v1/suggestions/<int:suggestion_id>/withdraw/", "recommendations/<int:recommendation_id>/suggest/",
     "suggestions/<int:suggestion_id>/accept/", "suggestions/<int:suggestion_id>/decline/",
     "suggestions/<int:suggestion_id>/withdraw/",
+    "api/v1/ieps/<int:iep_id>/consent/", "api/v1/ieps/<int:iep_id>/paper-consent/",
+    "api/v1/ieps/<int:iep_id>/amendment/", "ieps/<int:iep_id>/signatures/new/", "ieps/<int:iep_id>/amendment/",
 }
 
 # Routes whose answers hold no child's record, and why.

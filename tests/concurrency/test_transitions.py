@@ -189,6 +189,24 @@ def test_a_recommendation_added_while_the_iep_is_proposed_is_never_half_made(cas
         assert len(case.cm.ok("get", f"/api/v1/recommendations/{rec['id']}/versions/")["results"]) == 1
 
 
+def test_two_identical_consents_at_the_same_moment_activate_the_iep_once(case, deployment):
+    """A parent's double submit, one copy to each server: one signature, one activation, two 200s."""
+    iep = case.cm.ok("post", f"/api/v1/students/{case.ids['leo']}/ieps/",
+                     {"meeting_at": (date.today() + timedelta(days=50)).isoformat()}, 201)["id"]
+    rec = deployment.client("teacher.leo").ok("post", f"/api/v1/ieps/{iep}/recommendations/", {
+        "kind": "goal", "title": "Reading fluency", "rationale": "Benchmark scores."}, 201)["id"]
+    case.cm.ok("post", f"/api/v1/ieps/{iep}/status/", {"status": "proposed"})
+    seq = case.seq(iep)
+    body = {"content_hash": case.cm.ok("get", f"/api/v1/ieps/{iep}/")["content_hash"],
+            "decisions": [{"recommendation": rec, "decision": "consent"}],
+            "signature": {"full_name": "Wei Chen", "consent_to_electronic_signature": True}}
+    responses = deployment.twice("parent.leo", "post", f"/api/v1/ieps/{iep}/consent/", body)
+    same_answer(responses)
+    assert {r.json()["status"] for r in responses} == {"active"}
+    assert deployment.scalar("SELECT count(*) FROM ieps_signature WHERE iep_id = %s", iep) == 1
+    assert case.events_since(iep, seq) == ["consent.given", "recommendation.updated", "iep.status_changed"]
+
+
 # Discussions ---------------------------------------------------------------------------------
 
 def test_two_identical_resolves_and_reopens_make_one_change_each(case, deployment):

@@ -298,7 +298,44 @@ PAYLOADS = {
     ("notifications:preferences", "POST"): lambda t, d: _preferences_form(),
     ("deadlines:school_calendar", "POST"): lambda t, d: {
         "action": "add", "day": days_ahead(40), "reason": "holiday", "note": "Teacher planning day"},
+    # Consent and signatures (apps/ieps/consent.py): on the IEP as it is at the call.
+    ("api:iep-consent", "POST"): lambda t, d: {
+        "content_hash": _hash(t), "decisions": _decisions(t),
+        "signature": {"full_name": "Elena Rivera", "consent_to_electronic_signature": True}},
+    ("api:iep-paper-consent", "POST"): lambda t, d: {
+        "parent": _parent(t, d).id, "content_hash": _hash(t), "decisions": _decisions(t),
+        "signed_on": timezone.localdate().isoformat()},
+    ("api:iep-signatures", "POST"): lambda t, d: {"content_hash": _hash(t), "full_name": "Sam Okafor",
+                                                  "capacity": "attended"},
+    ("ieps:consent", "POST"): lambda t, d: {**_decision_fields(t), "content_hash": _hash(t),
+                                            "full_name": "Elena Rivera", "consent_to_electronic_signature": "on"},
+    ("ieps:paper_consent", "POST"): lambda t, d: {**_decision_fields(t), "content_hash": _hash(t),
+                                                  "parent": _parent(t, d).id,
+                                                  "signed_on": timezone.localdate().isoformat()},
+    ("ieps:staff_signature", "POST"): lambda t, d: {"content_hash": _hash(t), "full_name": "Sam Okafor",
+                                                    "capacity": "attended"},
 }
+
+
+def _hash(target):
+    from apps.ieps.content_hash import content_hash
+    from apps.ieps.models import IEP
+
+    return content_hash(IEP.objects.get(id=target.iep.id))
+
+
+def _decisions(target):
+    from tests.consent import answers_for
+
+    return answers_for(target.iep)
+
+
+def _decision_fields(target):
+    return {f"decision_{a['recommendation']}": a["decision"] for a in _decisions(target)}
+
+
+def _parent(target, demo):
+    return demo.parent_maya if target.name == "maya" else demo.parent_leo
 
 
 def _preferences_form():

@@ -9,6 +9,7 @@ from apps.deadlines.services import deadline_close
 from apps.ieps import lifecycle
 from apps.ieps.models import IEP
 from apps.ieps.services import iep_create, iep_set_status, iep_update_dates
+from tests.consent import give_every_parent_consent
 
 
 def people(deadline, role):
@@ -56,7 +57,7 @@ def test_proposing_opens_the_parents_consent_response_and_activation_meets_it(de
     assert people(consent, "owner") == {demo.parent_maya.id}
     assert (consent.due_on - consent.created_at.date()).days in (settings.CONSENT_RESPONSE_DAYS,
                                                                  settings.CONSENT_RESPONSE_DAYS + 1)
-    iep_set_status(actor=demo.casemanager, iep=demo.maya_iep, status=IEP.Status.ACTIVE)
+    give_every_parent_consent(demo.maya_iep)
     consent.refresh_from_db()
     assert consent.status == Deadline.Status.MET
     assert not consent.reminders.filter(sent_at__isnull=True).exists()
@@ -68,10 +69,9 @@ def test_back_to_draft_cancels_the_consent_response(demo):
 
 
 def test_a_superseded_ieps_review_is_met_by_the_new_one(demo):
-    iep_set_status(actor=demo.casemanager, iep=demo.maya_iep, status=IEP.Status.ACTIVE)
+    give_every_parent_consent(demo.maya_iep)
     new = iep_create(actor=demo.casemanager, student=demo.maya, meeting_at=date(2027, 10, 1))
-    iep_set_status(actor=demo.casemanager, iep=new, status=IEP.Status.PROPOSED)
-    iep_set_status(actor=demo.casemanager, iep=new, status=IEP.Status.ACTIVE)
+    give_every_parent_consent(new, propose_as=demo.casemanager)
     assert only(kind=Kind.ANNUAL_REVIEW, iep=demo.maya_iep).status == Deadline.Status.MET
     assert only(kind=Kind.ANNUAL_REVIEW, iep=new).status == Deadline.Status.OPEN
 

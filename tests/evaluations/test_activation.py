@@ -6,8 +6,10 @@ from pathlib import Path
 import pytest
 
 from apps.ieps import services as iep_services
+from apps.ieps.content_hash import content_hash
 from apps.ieps.models import IEP
 from apps.students.models import Membership
+from tests.consent import answers_for, give_every_parent_consent
 from tests.core.contract import assert_error
 
 from .helpers import TEAM
@@ -15,8 +17,12 @@ from .helpers import TEAM
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _activate(flow, persona="casemanager"):
-    return flow.call(persona, "post", f"/api/v1/ieps/{flow.demo.maya_iep.id}/status/", {"status": "active"})
+def _activate(flow):
+    """The parent's consent to everything: the one way an IEP becomes active."""
+    iep = IEP.objects.get(id=flow.demo.maya_iep.id)
+    return flow.call("parent.maya", "post", f"/api/v1/ieps/{iep.id}/consent/", {
+        "content_hash": content_hash(iep), "decisions": answers_for(iep),
+        "signature": {"full_name": "Elena Rivera", "consent_to_electronic_signature": True}})
 
 
 def test_activating_the_iep_is_refused_until_every_team_member_considered_the_findings(flow, demo):
@@ -35,7 +41,7 @@ def test_activating_the_iep_is_refused_until_every_team_member_considered_the_fi
 
 def test_an_evaluation_not_yet_submitted_does_not_hold_the_iep(flow):
     flow.to("drafted")
-    assert flow.ok(_activate(flow, "admin"))["status"] == "active"
+    assert flow.ok(_activate(flow))["status"] == "active"
 
 
 def test_a_member_who_joins_after_submit_must_consider_the_findings_too(flow, demo):
@@ -63,7 +69,7 @@ def test_the_registry_runs_every_check_and_refuses_with_the_first_reason(demo):
     try:
         assert iep_services.ACTIVATION_CHECKS.count(never) == 1
         with pytest.raises(iep_services.Conflict) as refused:
-            iep_services.iep_set_status(actor=demo.casemanager, iep=demo.maya_iep, status="active")
+            give_every_parent_consent(demo.maya_iep)
         assert refused.value.message == "The moon is in the wrong phase."
         assert calls == [demo.maya_iep.id]
         # Other transitions do not ask.

@@ -10,9 +10,11 @@ from django.core import mail
 from django.test import Client
 
 from apps.discussions.models import Comment, Mention, Thread
-from apps.ieps.models import Event
+from apps.ieps.content_hash import content_hash
+from apps.ieps.models import IEP, Event
 from apps.notifications.models import Notification
 from apps.notifications.tasks import deliver_email
+from tests.consent import answers_for
 from tests.core.contract import assert_error
 
 from .helpers import Flow
@@ -99,9 +101,12 @@ SECRETS = {
     "question": "Does Maya use the slant board at home as well as in class?",
     "suggestion reason": "Her grandmother sees her grip tire by the second page",
     "suggestion decline": "Two sessions cost more than the school can staff",
+    "consent note": "Only with the 45 minutes the OT accepted at the meeting",
+    "signer name": "Elena Maria Rivera Solis",
 }
 KINDS = {"mention", "comment.reply", "evaluation.question", "evaluation.requested", "evaluation.decided", "evaluation.assigned", "evaluation.submitted",
-         "evaluation.amended", "evaluation.revoked", "evaluation.withdrawn", "suggestion.created", "suggestion.decided"}
+         "evaluation.amended", "evaluation.revoked", "evaluation.withdrawn", "suggestion.created", "suggestion.decided",
+         "iep.activated"}
 
 
 def _sent_kinds_in_the_source():
@@ -147,6 +152,12 @@ def _run_every_kind(flow, demo):
     denied.request()
     denied.ok(denied.call("admin", "post", denied.url + "decision/", {
         "decision": "deny", "note": SECRETS["deny note"], "due_process_reference": "DP-2026-14"}))
+
+    iep = IEP.objects.get(id=demo.maya_iep.id)  # the parent's answer makes it active
+    decisions = [{**a, "note": SECRETS["consent note"]} for a in answers_for(iep)]
+    flow.ok(flow.call("parent.maya", "post", f"/api/v1/ieps/{iep.id}/consent/", {
+        "content_hash": content_hash(iep), "decisions": decisions,
+        "signature": {"full_name": SECRETS["signer name"], "consent_to_electronic_signature": True}}))
 
 
 def test_no_notification_or_email_of_any_kind_carries_what_was_written_about_the_child(flow, demo):

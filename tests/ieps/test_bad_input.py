@@ -9,6 +9,7 @@ import pytest
 from apps.ieps import services
 from apps.ieps.models import IEP, Event, Position, Recommendation, RecommendationVersion
 from apps.students.models import Invitation, Membership
+from tests.consent import give_every_parent_consent
 from tests.core.contract import assert_error
 
 SERVICE = {"kind": "service", "area": "Fine motor", "title": "OT, 30 minutes a week",
@@ -20,7 +21,7 @@ def _without(data, key):
 
 
 def _make_mayas_iep_active(demo):
-    services.iep_set_status(actor=demo.casemanager, iep=demo.maya_iep, status=IEP.Status.ACTIVE)
+    give_every_parent_consent(demo.maya_iep)
 
 
 @dataclass
@@ -128,7 +129,9 @@ CASES = {
     "IEP status that does not exist": Case("casemanager", "post", lambda d: f"/api/v1/ieps/{d.maya_iep.id}/status/",
                                            400, "invalid", {"status"}, {"status": "archived"}),
     "IEP status skipping a step": Case("casemanager", "post", lambda d: f"/api/v1/ieps/{d.leo_iep.id}/status/",
-                                       409, "invalid_transition", set(), {"status": "active"}),
+                                       409, "invalid_transition", set(), {"status": "superseded"}),
+    "IEP activated by hand": Case("casemanager", "post", lambda d: f"/api/v1/ieps/{d.maya_iep.id}/status/",
+                                  409, "consent_required", set(), {"status": "active"}),
     # Events.
     "events after -1": Case("ot", "get", _events("-1"), 400, "invalid", {"after"}),
     "events after abc": Case("ot", "get", _events("abc"), 400, "invalid", {"after"}),

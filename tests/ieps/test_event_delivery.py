@@ -64,8 +64,47 @@ async def cause_position_updated(d):
                       {"stance": "unsure", "basis": "Need more data", "observed_in": "school"})
 
 
+def _consent_body(iep):
+    from apps.ieps.content_hash import content_hash
+    from tests.consent import answers_for
+
+    return {"content_hash": content_hash(iep), "decisions": answers_for(iep),
+            "signature": {"full_name": "Elena Rivera", "consent_to_electronic_signature": True}}
+
+
 async def cause_iep_status_changed(d):
-    return await call(d.casemanager, "post", f"/api/v1/ieps/{d.maya_iep.id}/status/", {"status": "active"})
+    # The parent's consent activates the IEP: its status change is the last event of that answer.
+    body = await database_sync_to_async(_consent_body)(d.maya_iep)
+    return await call(d.parent_maya, "post", f"/api/v1/ieps/{d.maya_iep.id}/consent/", body)
+
+
+async def cause_consent_given(d):
+    def second_parent_and_body():
+        from apps.accounts.models import User
+        from apps.students.models import Membership
+
+        father = User.objects.create_user("father.maya@demo.example", "pw-123456789", full_name="Luis Rivera")
+        Membership.objects.create(user=father, student=d.maya, role="parent")
+        return _consent_body(d.maya_iep)
+
+    # With a second parent still to answer, the mother's answer is the last event.
+    body = await database_sync_to_async(second_parent_and_body)()
+    return await call(d.parent_maya, "post", f"/api/v1/ieps/{d.maya_iep.id}/consent/", body)
+
+
+async def cause_signature_added(d):
+    from apps.ieps.content_hash import content_hash
+
+    digest = await database_sync_to_async(content_hash)(d.maya_iep)
+    return await call(d.ot, "post", f"/api/v1/ieps/{d.maya_iep.id}/signatures/",
+                      {"content_hash": digest, "full_name": "Priya Natarajan", "capacity": "attended"})
+
+
+async def cause_iep_amendment_started(d):
+    from tests.consent import give_every_parent_consent
+
+    await database_sync_to_async(give_every_parent_consent)(d.maya_iep)
+    return await call(d.casemanager, "post", f"/api/v1/ieps/{d.maya_iep.id}/amendment/")
 
 
 async def cause_iep_updated(d):
@@ -83,6 +122,9 @@ CASES = {
     "recommendation.created": cause_recommendation_created,
     "position.updated": cause_position_updated,
     "iep.status_changed": cause_iep_status_changed,
+    "consent.given": cause_consent_given,
+    "signature.added": cause_signature_added,
+    "iep.amendment_started": cause_iep_amendment_started,
     "iep.updated": cause_iep_updated,
 }
 

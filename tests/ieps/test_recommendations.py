@@ -5,6 +5,7 @@ import pytest
 
 from apps.ieps import services
 from apps.ieps.models import IEP, Event, RecommendationVersion
+from tests.consent import give_every_parent_consent
 from tests.core.contract import assert_error, results
 
 CONTRACT_FIELDS = {"id", "iep", "author", "area", "kind", "title", "description", "rationale",
@@ -140,21 +141,23 @@ def _status(client, iep, status):
     return client.post(f"/api/v1/ieps/{iep.id}/status/", {"status": status}, format="json")
 
 
-def test_an_iep_goes_from_draft_to_proposed_to_active(api_as, demo):
+def test_an_iep_goes_from_draft_to_proposed_to_active_by_the_parents_consent(api_as, demo):
     client = api_as("casemanager")
     iep = demo.leo_iep
     assert _status(client, iep, "proposed").json()["status"] == "proposed"
-    assert _status(client, iep, "active").json()["status"] == "active"
+    assert_error(_status(client, iep, "active"), 409, "consent_required")
+    give_every_parent_consent(iep)
     iep.refresh_from_db()
     assert iep.status == "active"
-    types = [(e["type"], e["data"].get("status")) for e in _events(client, iep, after=2)]
+    types = [(e["type"], e["data"].get("status")) for e in _events(client, iep, after=2)
+             if e["type"] == "iep.status_changed"]
     assert types == [("iep.status_changed", "proposed"), ("iep.status_changed", "active")]
 
 
 def test_activating_an_iep_supersedes_the_childs_previous_active_one(api_as, demo):
     client = api_as("casemanager")
     old = demo.maya_iep
-    assert _status(client, old, "active").status_code == 200
+    give_every_parent_consent(old)
     new_id = client.post(f"/api/v1/students/{demo.maya.id}/ieps/", {"meeting_at": "2027-10-14"},
                          format="json").json()["id"]
     new = IEP.objects.get(id=new_id)
@@ -162,7 +165,7 @@ def test_activating_an_iep_supersedes_the_childs_previous_active_one(api_as, dem
     assert _status(client, new, "proposed").status_code == 200
     old.refresh_from_db()
     assert old.status == "active", "proposing a new IEP leaves the active one in force"
-    assert _status(client, new, "active").status_code == 200
+    give_every_parent_consent(new)
     old.refresh_from_db()
     new.refresh_from_db()
     assert (old.status, new.status) == ("superseded", "active")
@@ -173,9 +176,9 @@ def test_activating_an_iep_supersedes_the_childs_previous_active_one(api_as, dem
 
 
 @pytest.mark.parametrize("start,target", [
-    ("draft", "active"), ("draft", "superseded"), ("draft", "draft"),
+    ("draft", "superseded"), ("draft", "draft"),
     ("proposed", "superseded"), ("active", "draft"), ("active", "proposed"), ("active", "superseded"),
-    ("superseded", "active"), ("superseded", "draft"),
+    ("superseded", "draft"),
 ])
 def test_illegal_status_changes_answer_409_and_change_nothing(api_as, demo, start, target):
     iep = demo.leo_iep
@@ -191,8 +194,19 @@ def test_a_proposal_can_go_back_to_draft(api_as, demo):
     assert _status(api_as("casemanager"), demo.maya_iep, "draft").json()["status"] == "draft"
 
 
+@pytest.mark.parametrize("start", ["draft", "proposed", "active", "superseded"])
+def test_activation_by_hand_is_refused_whatever_the_status(api_as, demo, start):
+    iep = demo.leo_iep
+    IEP.objects.filter(id=iep.id).update(status=start)
+    events = Event.objects.filter(iep=iep).count()
+    assert_error(_status(api_as("casemanager"), iep, "active"), 409, "consent_required")
+    iep.refresh_from_db()
+    assert iep.status == start
+    assert Event.objects.filter(iep=iep).count() == events
+
+
 def test_an_active_iep_and_its_recommendations_can_no_longer_change(api_as, demo):
-    services.iep_set_status(actor=demo.casemanager, iep=demo.maya_iep, status="active")
+    give_every_parent_consent(demo.maya_iep)
     rec = demo.maya_recs[0]
     assert_error(api_as("casemanager").patch(f"/api/v1/recommendations/{rec.id}/", {"title": "Late"},
                                              format="json"), 409, "iep_locked")
@@ -261,8 +275,7 @@ def test_minutes_belong_to_services_only_even_zero(api_as, demo):
 
 
 def test_positions_are_closed_once_the_iep_is_active(api_as, demo):
-    assert api_as("casemanager").post(f"/api/v1/ieps/{demo.maya_iep.id}/status/", {"status": "active"},
-                                      format="json").status_code == 200
+    give_every_parent_consent(demo.maya_iep)  # every recommendation consented, so none stays open
     answer = api_as("parent.maya").put(f"/api/v1/recommendations/{demo.maya_recs[0].id}/position/",
                                        {"stance": "agree"}, format="json")
     assert_error(answer, 409, "iep_locked")

@@ -8,6 +8,7 @@ from django.test import Client
 from apps.ieps import services
 from apps.ieps.models import IEP, Event, Position, Recommendation, RecommendationVersion
 from tests.conftest import api_client_for
+from tests.consent import give_every_parent_consent
 
 from .test_pages import Page, page_text, signed_in
 
@@ -197,7 +198,7 @@ def test_those_who_may_not_add_a_recommendation_neither_see_the_form_nor_post_it
 
 
 def test_no_recommendation_form_on_an_active_iep(demo):
-    services.iep_set_status(actor=demo.casemanager, iep=demo.maya_iep, status=IEP.Status.ACTIVE)
+    give_every_parent_consent(demo.maya_iep)
     client = signed_in(demo.ot)
     assert 'id="add-recommendation"' not in page_text(client.get(f"/ieps/{demo.maya_iep.id}/"))
     response = client.post(f"/ieps/{demo.maya_iep.id}/recommendations/new/", NEW_REC)

@@ -16,7 +16,10 @@ document.addEventListener("iep:event", (event) => {
   else if (type === "recommendation.updated") cards.add(data.id);
   else if (type === "position.updated") cards.add(data.recommendation);
   else if (type.startsWith("suggestion.")) cards.add(data.recommendation);
-  else if (type.startsWith("iep.")) document.dispatchEvent(new CustomEvent("iep:stale"));
+  // A parent's answer or a staff signature changes the signatures section and what one may do.
+  else if (type.startsWith("iep.") || type === "consent.given" || type === "signature.added") {
+    document.dispatchEvent(new CustomEvent("iep:stale"));
+  }
   else return;
   // A resync may bring many events at once: one request per recommendation, not per event.
   if (!timer) timer = setTimeout(flush, FLUSH_MS);
