@@ -103,10 +103,12 @@ SECRETS = {
     "suggestion decline": "Two sessions cost more than the school can staff",
     "consent note": "Only with the 45 minutes the OT accepted at the meeting",
     "signer name": "Elena Maria Rivera Solis",
+    "notice reasons": "The district keeps 30 minutes because the school day has no other slot",
+    "notice options": "Sixty minutes, as the grandmother asked, was not adopted",
 }
 KINDS = {"mention", "comment.reply", "evaluation.question", "evaluation.requested", "evaluation.decided", "evaluation.assigned", "evaluation.submitted",
          "evaluation.amended", "evaluation.revoked", "evaluation.withdrawn", "suggestion.created", "suggestion.decided",
-         "iep.activated"}
+         "iep.activated", "notice.issued"}
 
 
 def _sent_kinds_in_the_source():
@@ -146,6 +148,10 @@ def _run_every_kind(flow, demo):
         "changes": {"minutes_per_week": 45}, "reason": SECRETS["suggestion reason"], "base_version": 1}), 201)
     flow.ok(flow.call("ot", "post", f"/api/v1/suggestions/{suggested['id']}/decline/",
                       {"note": SECRETS["suggestion decline"]}))
+
+    flow.ok(flow.call("casemanager", "post", f"/api/v1/recommendations/{demo.maya_recs[0].id}/notice/", {
+        "action": "propose", "reasons": SECRETS["notice reasons"], "data_used": "The OT's observations",
+        "options_considered": SECRETS["notice options"], "other_factors": ""}), 201)
 
     denied = Flow(demo, flow.api_as)
     denied.disputed = [demo.maya_recs[2]]

@@ -2,6 +2,7 @@
 from datetime import date
 
 import pytest
+from django.db import connection
 
 from apps.accounts.models import User
 from apps.audit.models import AccessLog
@@ -98,6 +99,9 @@ def test_it_takes_the_same_few_queries_for_5_or_200_rows(api_as, demo, django_as
     iep = _bulk_world(demo, size)
     client = api_as(persona)
     url = path(demo, iep)
+    # SQLite takes at most 999 parameters a statement: 200 access-record rows go in two inserts.
+    if connection.vendor == "sqlite" and size > 100 and endpoint == "student list":
+        bound += 1
     with django_assert_max_num_queries(bound):
         response = client.get(url)
     assert response.status_code == 200, response.content[:300]
