@@ -8,12 +8,13 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import DistrictMembership, User
 from apps.notifications.preferences import zone_of
-from apps.notifications.services import NotifyBatch, notify
+from apps.notifications.services import Message, NotifyBatch, notify
 from apps.students.policy import may_view_student
 
 from .days import district_zone, reminder_moment
@@ -71,25 +72,22 @@ def reminders_plan(deadline: Deadline, now: datetime | None = None) -> None:
     Reminder.objects.bulk_create(rows, ignore_conflicts=True)
 
 
-def _compose(reminder: Reminder):
+def _words(reminder: Reminder) -> tuple[Message, Message]:
+    """What a reminder says; notify() writes it in each recipient's language (the title too)."""
     deadline = reminder.deadline
-
-    def compose(user):
-        title = deadline_title(deadline)
-        due = deadline.due_on.isoformat()
-        if reminder.kind == Reminder.Kind.BEFORE:
-            days = (deadline.due_on - reminder.on_date).days
-            return (_("Due in %(n)s days: %(title)s") % {"n": days, "title": title} if days != 1
-                    else _("Due tomorrow: %(title)s") % {"title": title},
-                    _("%(title)s is due on %(due)s.") % {"title": title, "due": due})
-        if reminder.kind == Reminder.Kind.OVERDUE:
-            return (_("Overdue: %(title)s") % {"title": title},
-                    _("%(title)s was due on %(due)s and is still open.") % {"title": title, "due": due})
-        return (_("Escalated, overdue: %(title)s") % {"title": title},
-                _("%(title)s was due on %(due)s and is still open after %(n)s days.")
-                % {"title": title, "due": due, "n": settings.DEADLINE_ESCALATE_AFTER_DAYS})
-
-    return compose
+    title = lazy(deadline_title, str)(deadline)
+    due = deadline.due_on.isoformat()
+    if reminder.kind == Reminder.Kind.BEFORE:
+        days = (deadline.due_on - reminder.on_date).days
+        subject = (Message(gettext_lazy("Due in %(n)s days: %(title)s"), n=days, title=title) if days != 1
+                   else Message(gettext_lazy("Due tomorrow: %(title)s"), title=title))
+        return subject, Message(gettext_lazy("%(title)s is due on %(due)s."), title=title, due=due)
+    if reminder.kind == Reminder.Kind.OVERDUE:
+        return (Message(gettext_lazy("Overdue: %(title)s"), title=title),
+                Message(gettext_lazy("%(title)s was due on %(due)s and is still open."), title=title, due=due))
+    return (Message(gettext_lazy("Escalated, overdue: %(title)s"), title=title),
+            Message(gettext_lazy("%(title)s was due on %(due)s and is still open after %(n)s days."),
+                    title=title, due=due, n=settings.DEADLINE_ESCALATE_AFTER_DAYS))
 
 
 class _Outcome:
@@ -129,10 +127,9 @@ def _deliver(reminder: Reminder, now: datetime, out: _Outcome) -> None:
             # Several overdue reminders for one person at once: only the latest says anything.
             out.superseded.append(reminder.id)
             return
-    with translation.override(reminder.user.preferred_language or "en"):
-        notify([reminder.user], NOTIFICATION_KIND[reminder.kind], url=deadline_url(deadline),
-               about=("deadline", deadline.id), compose=_compose(reminder), key=f"reminder:{reminder.id}",
-               batch=out.notes)
+    subject, text = _words(reminder)
+    notify([reminder.user], NOTIFICATION_KIND[reminder.kind], subject, text, url=deadline_url(deadline),
+           about=("deadline", deadline.id), key=f"reminder:{reminder.id}", batch=out.notes)
     out.sent.append(reminder.id)
     if reminder.kind == Reminder.Kind.OVERDUE:
         zone = zone_of(reminder.user, district_zone(deadline.student.district_id))

@@ -26,6 +26,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
 from django.utils import timezone
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import ApiToken, User
 from apps.deadlines.feed import feed_of
@@ -70,7 +71,7 @@ def build_world(demo, api_as):
         return Comment.objects.get(id=flow.ok(answer, 201)["id"])
 
     def notification(user):
-        return notify([user], "matrix.test", "Something happened", url="/")[0]
+        return notify([user], "matrix.test", gettext_lazy("Something happened"), url="/")[0]
 
     def invitation(student):
         return invitation_create(actor=demo.casemanager, student=student, email=f"new.{student.first_name.lower()}"
