@@ -43,15 +43,21 @@ def _first_future_day(day: date, zone, now: datetime) -> date:
     return day
 
 
-def reminders_plan(deadline: Deadline, now: datetime | None = None) -> None:
-    """Rewrites the deadline's unsent reminders from its date, people and the clock."""
+def reminders_plan(deadline: Deadline, now: datetime | None = None, only_user_id: int | None = None) -> None:
+    """Rewrites the deadline's unsent reminders from its date, people and the clock (only that
+    person's, with only_user_id: their time zone changed)."""
     now = now or timezone.now()
-    Reminder.objects.filter(deadline=deadline, sent_at__isnull=True).delete()
+    unsent = Reminder.objects.filter(deadline=deadline, sent_at__isnull=True)
+    if only_user_id is not None:
+        unsent = unsent.filter(user_id=only_user_id)
+    unsent.delete()
     if deadline.status != Deadline.Status.OPEN:
         return
     fallback = district_zone(deadline.student.district_id)
     rows = []
     people = User.objects.filter(deadline_roles__deadline=deadline, is_active=True)
+    if only_user_id is not None:
+        people = people.filter(id=only_user_id)
     for user in people:
         zone = zone_of(user, fallback)
         for n in days_before(deadline.kind):
@@ -64,12 +70,29 @@ def reminders_plan(deadline: Deadline, now: datetime | None = None) -> None:
                              at=reminder_moment(day, zone)))
     escalate_on = deadline.due_on + timedelta(days=settings.DEADLINE_ESCALATE_AFTER_DAYS)
     for admin in district_admins(deadline.student.district_id):
+        if only_user_id is not None and admin.id != only_user_id:
+            continue
         zone = zone_of(admin, fallback)
         if reminder_moment(escalate_on, zone) > now:
             rows.append(Reminder(deadline=deadline, user=admin, kind=Reminder.Kind.ESCALATION, on_date=escalate_on,
                                  at=reminder_moment(escalate_on, zone)))
     # A reminder already sent for the same date stays the only one (the unique constraint).
     Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def reminders_replan_for(user) -> int:
+    """Their time zone changed: each of their unsent reminders moves to 08:00 in the new zone (a
+    moment that is now past is dropped, as when planning). Answers how many deadlines it touched."""
+    from django.db.models import Q
+
+    deadlines = (Deadline.objects.filter(status=Deadline.Status.OPEN)
+                 .filter(Q(participants__user=user) | Q(reminders__user=user, reminders__sent_at__isnull=True))
+                 .select_related("student").distinct().order_by("id"))
+    touched = 0
+    for deadline in deadlines:
+        reminders_plan(deadline, only_user_id=user.id)
+        touched += 1
+    return touched
 
 
 def _words(reminder: Reminder) -> tuple[Message, Message]:

@@ -145,6 +145,7 @@ def notification_preferences_update(*, actor, timezone_name: str | None = None, 
     if problems:
         raise ApplicationError(_("These preferences are not valid; nothing was changed."), fields=problems)
     row, _created = NotificationPreference.objects.select_for_update().get_or_create(user=actor)
+    zone_changed = timezone_name is not None and timezone_name != row.timezone
     if timezone_name is not None:
         row.timezone = timezone_name
     if digest_hour is not None:
@@ -156,4 +157,14 @@ def notification_preferences_update(*, actor, timezone_name: str | None = None, 
         merged[kind] = {**merged.get(kind, {}), **change}
     row.kinds = merged
     row.save()
+    if zone_changed:
+        # Whatever was planned at 08:00 in the old zone (deadlines' reminders) follows the new one,
+        # in this transaction.
+        for listener in list(ZONE_LISTENERS):
+            listener(actor)
     return row
+
+
+# Higher apps that plan things at a person's local time register here (from their ready()):
+# listener(user) runs when that person's time zone changes. notifications imports none of them.
+ZONE_LISTENERS: list = []

@@ -266,6 +266,12 @@ PAYLOADS = {
     ("notifications:preferences", "POST"): lambda t, d: _preferences_form(),
     ("deadlines:school_calendar", "POST"): lambda t, d: {
         "action": "add", "day": days_ahead(40), "reason": "holiday", "note": "Teacher planning day"},
+    ("api:deadline-settings", "PUT"): lambda t, d: {
+        "timezone": "America/Chicago", "periods": {"evaluation_decision": {"unit": "school", "count": 15}}},
+    ("deadlines:settings", "POST"): lambda t, d: {
+        "timezone": "America/Chicago", "evaluation_decision__count": 15, "evaluation_decision__unit": "school",
+        "evaluation_report__count": 60, "evaluation_report__unit": "calendar",
+        "consent_response__count": 10, "consent_response__unit": "calendar"},
 }
 
 
