@@ -9,7 +9,7 @@ from django.utils.functional import Promise
 
 
 class Message:
-    __slots__ = ("template", "params")
+    __slots__ = ("params", "template")
 
     def __init__(self, template: Promise, **params):
         if not isinstance(template, Promise):

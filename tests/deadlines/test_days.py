@@ -5,7 +5,12 @@ from datetime import date
 import pytest
 import time_machine
 
-from apps.deadlines.calendar_services import closed_day_add, closed_day_remove, closed_days_import, deadline_period_set
+from apps.deadlines.calendar_services import (
+    closed_day_add,
+    closed_day_remove,
+    closed_days_import,
+    deadline_period_set,
+)
 from apps.deadlines.days import add_days
 from apps.deadlines.models import ClosedDay, Deadline, Kind, Unit
 from apps.evaluations.models import EvaluationRequest

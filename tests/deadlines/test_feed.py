@@ -1,6 +1,6 @@
 """The secret calendar feed: what it holds (id sets), stable UIDs and SEQUENCE, all-day events,
 no child's full name unless chosen, and a reset that kills the old address at once."""
-from datetime import date
+from datetime import UTC, date
 
 from icalendar import Calendar
 
@@ -80,13 +80,14 @@ def test_a_reset_kills_the_old_address_at_once_and_a_wrong_secret_is_404(demo, a
 # The record of access: a poll is staff's read of the children's deadlines --------------------
 
 def test_staffs_polls_go_into_the_record_of_access_once_an_hour_and_parents_not_at_all(demo, api_as, client):
-    from datetime import datetime, timedelta, timezone as tz
+    from datetime import datetime, timedelta
+    from datetime import timezone as tz
 
     import time_machine
 
     from apps.audit.models import AccessLog
 
-    start = datetime(2026, 12, 1, 14, 0, tzinfo=tz.utc)
+    start = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
     children = set(Deadline.objects.filter(participants__user=demo.casemanager, status="open")
                    .values_list("student_id", flat=True))
     assert len(children) == 2  # Maya and Leo

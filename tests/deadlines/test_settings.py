@@ -8,7 +8,13 @@ import pytest
 import time_machine
 from django.test import Client
 
-from apps.deadlines.models import DeadlinePeriod, Deadline, DistrictCalendar, Kind, Reminder
+from apps.deadlines.models import (
+    Deadline,
+    DeadlinePeriod,
+    DistrictCalendar,
+    Kind,
+    Reminder,
+)
 from tests.core.contract import assert_error
 
 from .conftest import local

@@ -15,8 +15,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import User
-from apps.notifications.models import Notification
 from apps.notifications.messages import Message
+from apps.notifications.models import Notification
 from apps.notifications.services import notify
 from apps.notifications.tasks import deliver_email
 
