@@ -69,6 +69,7 @@ urlpatterns = [
     path("deadlines/<int:deadline_id>/", deadlines.DeadlineDetailApi.as_view(), name="deadline-detail"),
     path("deadlines/<int:deadline_id>/met/", deadlines.DeadlineMetApi.as_view(), name="deadline-met"),
     path("deadlines/<int:deadline_id>/cancel/", deadlines.DeadlineCancelApi.as_view(), name="deadline-cancel"),
+    path("deadline-settings/", deadlines.DeadlineSettingsApi.as_view(), name="deadline-settings"),
     path("me/calendar/", deadlines.CalendarApi.as_view(), name="calendar"),
     path("me/calendar/reset/", deadlines.CalendarResetApi.as_view(), name="calendar-reset"),
     path("me/notification-preferences/", notifications.NotificationPreferencesApi.as_view(),

@@ -187,3 +187,50 @@ class CalendarResetApi(APIView):
         from .feed import calendar_feed_reset, feed_url
 
         return Response({"url": feed_url(calendar_feed_reset(actor=request.user))})
+
+
+class PeriodOut(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    unit = serializers.CharField()
+    default_count = serializers.IntegerField()
+    default_unit = serializers.CharField()
+    is_default = serializers.BooleanField()
+
+
+class DeadlineSettingsOut(serializers.Serializer):
+    district = serializers.IntegerField()
+    timezone = serializers.CharField()
+    periods = PeriodOut(many=True)
+
+
+class DeadlineSettingsApi(APIView):
+    """The district administrator's deadline settings: the district's time zone and, per kind
+    counted from a start, its period (unit and length; the federal default when not set)."""
+
+    throttle_classes = [WriteThrottle]
+
+    class SettingsIn(InputSerializer):
+        timezone = serializers.CharField(required=False, max_length=64)
+        periods = serializers.DictField(child=serializers.JSONField(), required=False)
+
+    @extend_schema(responses=DeadlineSettingsOut)
+    def get(self, request):
+        from .calendar_services import deadline_settings_of
+        from .views import admin_district
+
+        return Response(DeadlineSettingsOut(deadline_settings_of(admin_district(request.user).id)).data)
+
+    @extend_schema(request=SettingsIn, responses=DeadlineSettingsOut)
+    def put(self, request):
+        from .calendar_services import deadline_settings_of, deadline_settings_update
+        from .views import admin_district
+
+        district = admin_district(request.user)
+        data = self.SettingsIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        deadline_settings_update(actor=request.user, district_id=district.id, timezone=values.get("timezone"),
+                                 periods=values.get("periods"))
+        return Response(DeadlineSettingsOut(deadline_settings_of(district.id)).data)

@@ -14,6 +14,18 @@ class DeadlinesConfig(AppConfig):
         from .views import calendar_panel
 
         lifecycle.register(on_iep_lifecycle)
+        from apps.notifications.services import ZONE_LISTENERS
+
+        from .reminders import reminders_replan_for
+
+        if reminders_replan_for not in ZONE_LISTENERS:
+            ZONE_LISTENERS.append(reminders_replan_for)  # reminders at 08:00 in the person's new zone
+        from apps.notifications.tasks import DISTRICT_ZONE_SOURCES
+
+        from .days import person_district_zone
+
+        if person_district_zone not in DISTRICT_ZONE_SOURCES:
+            DISTRICT_ZONE_SOURCES.append(person_district_zone)  # a digest at the hour where their district is
         register()  # what the home, student and IEP pages show of deadlines
 
         # A route naming a deadline reads that child's record (apps.audit.recording).

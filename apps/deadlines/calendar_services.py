@@ -11,8 +11,13 @@ from apps.accounts.selectors import admin_district_ids
 from apps.core.errors import ApplicationError, Forbidden
 from apps.notifications.preferences import is_known_timezone
 
+from .days import default_periods, district_zone
 from .models import ClosedDay, DeadlinePeriod, DistrictCalendar, Kind, Unit
-from .services import calendar_recompute
+from .services import calendar_recompute, periods_recompute, zone_recompute
+
+# The kinds whose date is a period counted from a start (the others follow the IEP's dates or are
+# set by hand): the ones a district may count its own way.
+PERIOD_KINDS = tuple(default_periods())
 
 CSV_MAX_ROWS = 2000
 
@@ -86,27 +91,82 @@ def closed_days_import(*, actor, district_id: int, text: str) -> int:
 
 @transaction.atomic
 def district_calendar_set(*, actor, district_id: int, timezone: str) -> DistrictCalendar:
+    """The district's time zone. Open deadlines end at 23:59 there and reminders of people with no
+    zone of their own come at 08:00 there: both are recomputed."""
     _require(actor, district_id)
-    if not is_known_timezone(timezone):
+    if not isinstance(timezone, str) or not is_known_timezone(timezone):
         raise ApplicationError(_("Unknown time zone."), fields={"timezone": [_("Use a name such as America/Chicago.")]})
-    row, _created = DistrictCalendar.objects.update_or_create(district_id=district_id, defaults={"timezone": timezone})
+    DistrictCalendar.objects.get_or_create(district_id=district_id)
+    row = DistrictCalendar.objects.select_for_update().get(district_id=district_id)
+    if row.timezone != timezone:
+        row.timezone = timezone
+        row.save(update_fields=["timezone"])
+        zone_recompute(district_id=district_id)
     return row
+
+
+def _period_problems(kind, count, unit) -> dict:
+    problems = {}
+    if kind not in PERIOD_KINDS:
+        problems["kind"] = [_("Not a kind of deadline counted from a start; one of: %(kinds)s.")
+                            % {"kinds": ", ".join(PERIOD_KINDS)}]
+    if unit not in Unit.values:
+        problems["unit"] = [_("One of: %(units)s.") % {"units": ", ".join(Unit.values)}]
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 365:
+        problems["count"] = [_("From 1 to 365.")]
+    return problems
 
 
 @transaction.atomic
 def deadline_period_set(*, actor, district_id: int, kind: str, count: int, unit: str) -> DeadlinePeriod:
-    """A state's rule for a kind (Texas: 15 school days to answer an evaluation request). It applies to
-    deadlines opened from now on."""
+    """A state's rule for a kind (Texas: 15 school days to answer an evaluation request). Open
+    deadlines of that kind counted from a start move to the new end."""
     _require(actor, district_id)
-    problems = {}
-    if kind not in Kind.values:
-        problems["kind"] = [_("Not a kind of deadline.")]
-    if unit not in Unit.values:
-        problems["unit"] = [_("calendar, business or school")]
-    if not isinstance(count, int) or not 1 <= count <= 365:
-        problems["count"] = [_("From 1 to 365.")]
+    problems = _period_problems(kind, count, unit)
     if problems:
         raise ApplicationError(_("This period is not valid."), fields=problems)
     row, _created = DeadlinePeriod.objects.update_or_create(district_id=district_id, kind=kind,
                                                             defaults={"count": count, "unit": unit})
+    periods_recompute(district_id=district_id, kind=kind)
     return row
+
+
+@transaction.atomic
+def deadline_settings_update(*, actor, district_id: int, timezone: str | None = None,
+                             periods: dict | None = None) -> None:
+    """The settings page and API: the time zone and any periods given, all or nothing."""
+    _require(actor, district_id)
+    problems = {}
+    if timezone is not None and (not isinstance(timezone, str) or not is_known_timezone(timezone)):
+        problems["timezone"] = [_("Unknown time zone; use a name such as America/Chicago.")]
+    if periods is not None and not isinstance(periods, dict):
+        problems["periods"] = [_("An object: {kind: {unit, count}}.")]
+        periods = {}
+    for kind, period in (periods or {}).items():
+        if not isinstance(period, dict) or set(period) != {"unit", "count"}:
+            problems[f"periods.{kind}"] = [_("Give unit and count.")]
+            continue
+        for field, messages in _period_problems(kind, period["count"], period["unit"]).items():
+            problems[f"periods.{kind}" if field == "kind" else f"periods.{kind}.{field}"] = messages
+    if problems:
+        raise ApplicationError(_("These settings are not valid; nothing was changed."), fields=problems)
+    if timezone is not None:
+        district_calendar_set(actor=actor, district_id=district_id, timezone=timezone)
+    for kind, period in (periods or {}).items():
+        deadline_period_set(actor=actor, district_id=district_id, kind=kind, count=period["count"],
+                            unit=period["unit"])
+
+
+def deadline_settings_of(district_id: int) -> dict:
+    """What the settings page and API show: the zone, and each kind's period with the federal default."""
+    defaults = default_periods()
+    saved = {p.kind: p for p in DeadlinePeriod.objects.filter(district_id=district_id)}
+    calendar = DistrictCalendar.objects.filter(district_id=district_id).first()
+    periods = []
+    for kind in PERIOD_KINDS:
+        count, unit = (saved[kind].count, saved[kind].unit) if kind in saved else defaults[kind]
+        periods.append({"kind": kind, "label": Kind(kind).label, "count": count, "unit": unit,
+                        "default_count": defaults[kind][0], "default_unit": defaults[kind][1],
+                        "is_default": kind not in saved})
+    return {"district": district_id, "timezone": calendar.timezone if calendar else district_zone(district_id).key,
+            "periods": periods}

@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from icalendar import Calendar, Event
 
@@ -37,17 +38,49 @@ def calendar_feed_reset(*, actor) -> CalendarFeed:
     return feed
 
 
-def feed_user(secret: str):
+# At most one entry in the record of access per person per feed in this time, however often the
+# calendar app polls (every 15 minutes on many phones).
+FEED_LOGGED_EVERY = timedelta(hours=1)
+
+
+def feed_get(secret: str) -> CalendarFeed:
     feed = CalendarFeed.objects.select_related("user").filter(secret=secret, user__is_active=True).first()
     if feed is None or not secret:
         raise NotFound()
-    return feed.user
+    return feed
 
 
-def calendar_for(user) -> bytes:
+def feed_deadlines(user) -> list[Deadline]:
+    return list(deadlines_of(user).filter(status=Deadline.Status.OPEN))
+
+
+@transaction.atomic
+def feed_poll_record(feed: CalendarFeed, deadlines: list[Deadline], now=None) -> int:
+    """A poll is a read of the children's deadlines by whoever holds the secret: staff's polls go
+    into the record of access like any other read (a parent's own, as everywhere, do not), one
+    entry per child in the feed, at most once per FEED_LOGGED_EVERY per feed. The claim is one
+    conditional update, so two polls at once write one set of entries. Answers how many entries."""
+    from apps.audit.recording import Read
+    from apps.audit.services import access_records_write
+
+    reads = {}
+    for deadline in deadlines:
+        reads.setdefault(deadline.student_id, Read(deadline.student_id, deadline.student.district_id,
+                                                   "calendarfeed", feed.id, "view"))
+    if not reads:
+        return 0
+    now = now or timezone.now()
+    claimed = (CalendarFeed.objects.filter(id=feed.id)
+               .filter(Q(logged_at__isnull=True) | Q(logged_at__lte=now - FEED_LOGGED_EVERY)).update(logged_at=now))
+    if not claimed:
+        return 0
+    return len(access_records_write(actor=feed.user, reads=list(reads.values())))
+
+
+def calendar_for(user, deadlines: list[Deadline] | None = None) -> bytes:
     host = urlparse(settings.SITE_URL).hostname or "iepteam"
     full_names = preference_of(user).calendar_full_names
-    deadlines = deadlines_of(user).filter(status=Deadline.Status.OPEN)
+    deadlines = feed_deadlines(user) if deadlines is None else deadlines
     calendar = Calendar()
     calendar.add("prodid", "-//IEP Team Workspace//Deadlines//EN")
     calendar.add("version", "2.0")

@@ -33,6 +33,10 @@ class Unit(models.TextChoices):
     CALENDAR = "calendar", _("Calendar days")
     BUSINESS = "business", _("Business days (Monday to Friday, not holidays)")
     SCHOOL = "school", _("School days (not weekends or any closed day)")
+    # California (Ed. Code 56043, 56344): days are calendar days, "not counting days between the
+    # pupil's regular school sessions, terms, or days of school vacation in excess of five schooldays".
+    CALENDAR_EXCLUDING_LONG_BREAKS = "calendar_excluding_long_breaks", _(
+        "Calendar days, not counting school breaks longer than 5 school days (California)")
 
 
 class DistrictCalendar(models.Model):
@@ -71,7 +75,7 @@ class DeadlinePeriod(models.Model):
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="deadline_periods")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     count = models.PositiveIntegerField()
-    unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.CALENDAR)
+    unit = models.CharField(max_length=40, choices=Unit.choices, default=Unit.CALENDAR)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["district", "kind"], name="deadline_period_unique")]
@@ -95,7 +99,7 @@ class Deadline(models.Model):
     # When the date is a period counted from a start, it is recomputed when the calendar changes.
     starts_on = models.DateField(null=True, blank=True)
     period_count = models.PositiveIntegerField(null=True, blank=True)
-    period_unit = models.CharField(max_length=10, choices=Unit.choices, blank=True)
+    period_unit = models.CharField(max_length=40, choices=Unit.choices, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     # What workflow record it follows (e.g. "evaluation_request", 12): deadlines never import it.
     source_type = models.CharField(max_length=40, blank=True)
@@ -185,3 +189,6 @@ class CalendarFeed(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
     secret = models.CharField(max_length=64, unique=True, default=new_feed_secret)
     created_at = models.DateTimeField(auto_now=True)
+    # When a poll of this feed last went into the record of access (apps.deadlines.feed): a phone
+    # polling every 15 minutes leaves one entry an hour, not four.
+    logged_at = models.DateTimeField(null=True, blank=True)

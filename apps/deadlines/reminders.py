@@ -8,12 +8,13 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import DistrictMembership, User
 from apps.notifications.preferences import zone_of
-from apps.notifications.services import NotifyBatch, notify
+from apps.notifications.services import Message, NotifyBatch, notify
 from apps.students.policy import may_view_student
 
 from .days import district_zone, reminder_moment
@@ -42,15 +43,21 @@ def _first_future_day(day: date, zone, now: datetime) -> date:
     return day
 
 
-def reminders_plan(deadline: Deadline, now: datetime | None = None) -> None:
-    """Rewrites the deadline's unsent reminders from its date, people and the clock."""
+def reminders_plan(deadline: Deadline, now: datetime | None = None, only_user_id: int | None = None) -> None:
+    """Rewrites the deadline's unsent reminders from its date, people and the clock (only that
+    person's, with only_user_id: their time zone changed)."""
     now = now or timezone.now()
-    Reminder.objects.filter(deadline=deadline, sent_at__isnull=True).delete()
+    unsent = Reminder.objects.filter(deadline=deadline, sent_at__isnull=True)
+    if only_user_id is not None:
+        unsent = unsent.filter(user_id=only_user_id)
+    unsent.delete()
     if deadline.status != Deadline.Status.OPEN:
         return
     fallback = district_zone(deadline.student.district_id)
     rows = []
     people = User.objects.filter(deadline_roles__deadline=deadline, is_active=True)
+    if only_user_id is not None:
+        people = people.filter(id=only_user_id)
     for user in people:
         zone = zone_of(user, fallback)
         for n in days_before(deadline.kind):
@@ -63,6 +70,8 @@ def reminders_plan(deadline: Deadline, now: datetime | None = None) -> None:
                              at=reminder_moment(day, zone)))
     escalate_on = deadline.due_on + timedelta(days=settings.DEADLINE_ESCALATE_AFTER_DAYS)
     for admin in district_admins(deadline.student.district_id):
+        if only_user_id is not None and admin.id != only_user_id:
+            continue
         zone = zone_of(admin, fallback)
         if reminder_moment(escalate_on, zone) > now:
             rows.append(Reminder(deadline=deadline, user=admin, kind=Reminder.Kind.ESCALATION, on_date=escalate_on,
@@ -71,25 +80,37 @@ def reminders_plan(deadline: Deadline, now: datetime | None = None) -> None:
     Reminder.objects.bulk_create(rows, ignore_conflicts=True)
 
 
-def _compose(reminder: Reminder):
+def reminders_replan_for(user) -> int:
+    """Their time zone changed: each of their unsent reminders moves to 08:00 in the new zone (a
+    moment that is now past is dropped, as when planning). Answers how many deadlines it touched."""
+    from django.db.models import Q
+
+    deadlines = (Deadline.objects.filter(status=Deadline.Status.OPEN)
+                 .filter(Q(participants__user=user) | Q(reminders__user=user, reminders__sent_at__isnull=True))
+                 .select_related("student").distinct().order_by("id"))
+    touched = 0
+    for deadline in deadlines:
+        reminders_plan(deadline, only_user_id=user.id)
+        touched += 1
+    return touched
+
+
+def _words(reminder: Reminder) -> tuple[Message, Message]:
+    """What a reminder says; notify() writes it in each recipient's language (the title too)."""
     deadline = reminder.deadline
-
-    def compose(user):
-        title = deadline_title(deadline)
-        due = deadline.due_on.isoformat()
-        if reminder.kind == Reminder.Kind.BEFORE:
-            days = (deadline.due_on - reminder.on_date).days
-            return (_("Due in %(n)s days: %(title)s") % {"n": days, "title": title} if days != 1
-                    else _("Due tomorrow: %(title)s") % {"title": title},
-                    _("%(title)s is due on %(due)s.") % {"title": title, "due": due})
-        if reminder.kind == Reminder.Kind.OVERDUE:
-            return (_("Overdue: %(title)s") % {"title": title},
-                    _("%(title)s was due on %(due)s and is still open.") % {"title": title, "due": due})
-        return (_("Escalated, overdue: %(title)s") % {"title": title},
-                _("%(title)s was due on %(due)s and is still open after %(n)s days.")
-                % {"title": title, "due": due, "n": settings.DEADLINE_ESCALATE_AFTER_DAYS})
-
-    return compose
+    title = lazy(deadline_title, str)(deadline)
+    due = deadline.due_on.isoformat()
+    if reminder.kind == Reminder.Kind.BEFORE:
+        days = (deadline.due_on - reminder.on_date).days
+        subject = (Message(gettext_lazy("Due in %(n)s days: %(title)s"), n=days, title=title) if days != 1
+                   else Message(gettext_lazy("Due tomorrow: %(title)s"), title=title))
+        return subject, Message(gettext_lazy("%(title)s is due on %(due)s."), title=title, due=due)
+    if reminder.kind == Reminder.Kind.OVERDUE:
+        return (Message(gettext_lazy("Overdue: %(title)s"), title=title),
+                Message(gettext_lazy("%(title)s was due on %(due)s and is still open."), title=title, due=due))
+    return (Message(gettext_lazy("Escalated, overdue: %(title)s"), title=title),
+            Message(gettext_lazy("%(title)s was due on %(due)s and is still open after %(n)s days."),
+                    title=title, due=due, n=settings.DEADLINE_ESCALATE_AFTER_DAYS))
 
 
 class _Outcome:
@@ -129,10 +150,9 @@ def _deliver(reminder: Reminder, now: datetime, out: _Outcome) -> None:
             # Several overdue reminders for one person at once: only the latest says anything.
             out.superseded.append(reminder.id)
             return
-    with translation.override(reminder.user.preferred_language or "en"):
-        notify([reminder.user], NOTIFICATION_KIND[reminder.kind], url=deadline_url(deadline),
-               about=("deadline", deadline.id), compose=_compose(reminder), key=f"reminder:{reminder.id}",
-               batch=out.notes)
+    subject, text = _words(reminder)
+    notify([reminder.user], NOTIFICATION_KIND[reminder.kind], subject, text, url=deadline_url(deadline),
+           about=("deadline", deadline.id), key=f"reminder:{reminder.id}", batch=out.notes)
     out.sent.append(reminder.id)
     if reminder.kind == Reminder.Kind.OVERDUE:
         zone = zone_of(reminder.user, district_zone(deadline.student.district_id))

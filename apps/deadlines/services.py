@@ -127,17 +127,52 @@ def workflow_deadlines_cancel_all(*, source: tuple[str, int]) -> None:
 
 @transaction.atomic
 def calendar_recompute(*, district_id: int) -> int:
-    """The district's closed days changed: open deadlines counted in business or school days
-    move with them. Answers how many moved."""
+    """The district's closed days changed: open deadlines counted in business or school days (or
+    California's calendar days without long breaks) move with them. Answers how many moved."""
     moved = 0
     counted = Deadline.objects.filter(student__district_id=district_id, status=OPEN,
-                                      period_unit__in=[Unit.BUSINESS, Unit.SCHOOL]).exclude(starts_on=None)
+                                      period_unit__in=[Unit.BUSINESS, Unit.SCHOOL,
+                                                       Unit.CALENDAR_EXCLUDING_LONG_BREAKS]).exclude(starts_on=None)
     for deadline in counted:
         due_on = add_days(district_id, deadline.starts_on, deadline.period_count, deadline.period_unit)
         if due_on != deadline.due_on:
             deadline_move(deadline, due_on=due_on)
             moved += 1
     return moved
+
+
+@transaction.atomic
+def periods_recompute(*, district_id: int, kind: str) -> int:
+    """The district's period for a kind changed: its open deadlines counted from a start end
+    where the new period ends. Answers how many moved."""
+    moved = 0
+    count, unit = period_for(district_id, kind)
+    for deadline in Deadline.objects.filter(student__district_id=district_id, status=OPEN, kind=kind).exclude(
+            starts_on=None).select_for_update(of=("self",)):
+        if (deadline.period_count, deadline.period_unit) != (count, unit):
+            Deadline.objects.filter(id=deadline.id).update(period_count=count, period_unit=unit)
+        due_on = add_days(district_id, deadline.starts_on, count, unit)
+        if due_on != deadline.due_on:
+            deadline_move(deadline, due_on=due_on)
+            moved += 1
+    return moved
+
+
+@transaction.atomic
+def zone_recompute(*, district_id: int) -> int:
+    """The district's time zone changed: an all-day deadline ends at 23:59 in the new zone, and
+    everyone's reminders are planned anew (those with no zone of their own get 08:00 there)."""
+    zone = district_zone(district_id)
+    touched = 0
+    for deadline in Deadline.objects.filter(student__district_id=district_id, status=OPEN).select_related(
+            "student").select_for_update(of=("self",)):
+        if deadline.all_day:
+            deadline.due_at = end_of_day(deadline.due_on, zone)
+            deadline.sequence += 1
+            deadline.save(update_fields=["due_at", "sequence"])
+        reminders_plan(deadline)
+        touched += 1
+    return touched
 
 
 # By hand: meetings and other deadlines, and closing any deadline -------------------------------

@@ -9,6 +9,7 @@ urlpatterns = [
     path("calendar/reset/", views.calendar_reset, name="calendar_reset"),
     path("deadlines/district/", views.compliance, name="compliance"),
     path("deadlines/school-calendar/", views.school_calendar, name="school_calendar"),
+    path("deadlines/settings/", views.deadline_settings, name="settings"),
     path("deadlines/<int:deadline_id>/", views.deadline_page, name="detail"),
     path("deadlines/<int:deadline_id>/close/", views.deadline_close, name="close"),
 ]

@@ -17,8 +17,8 @@ from apps.core.errors import NotFound
 from apps.core.forms import FormRefusal, apply_service_error
 
 from . import calendar_services, services
-from .feed import calendar_feed_reset, calendar_for, feed_of, feed_url, feed_user
-from .models import ClosedDay, DistrictCalendar, Kind
+from .feed import calendar_feed_reset, calendar_for, feed_deadlines, feed_get, feed_of, feed_poll_record, feed_url
+from .models import ClosedDay, DistrictCalendar, Kind, Unit
 from .policy import may_close_deadline
 from .presentation import deadline_sign, deadline_title
 from .selectors import deadline_get_for, district_open_deadlines
@@ -26,9 +26,12 @@ from .selectors import deadline_get_for, district_open_deadlines
 
 @require_GET
 def calendar_feed(request, secret):
-    """Whoever holds the secret reads that person's deadlines; a wrong or reset one is 404."""
-    user = feed_user(secret)
-    response = HttpResponse(calendar_for(user), content_type="text/calendar; charset=utf-8")
+    """Whoever holds the secret reads that person's deadlines; a wrong or reset one is 404. There
+    is no session here, so the poll records its own reads (feed_poll_record)."""
+    feed = feed_get(secret)
+    deadlines = feed_deadlines(feed.user)
+    feed_poll_record(feed, deadlines)
+    response = HttpResponse(calendar_for(feed.user, deadlines), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
@@ -71,11 +74,15 @@ def deadline_close(request, deadline_id):
     return redirect("deadlines:detail", deadline.id)
 
 
-def _admin_district(user) -> District:
-    ids = admin_district_ids(user)
+def admin_district(user) -> District:
+    """The district the person administers; to anyone else these pages do not exist (404)."""
+    ids = admin_district_ids(user) if user.is_authenticated else []
     if not ids:
         raise NotFound()
     return District.objects.get(id=sorted(ids)[0])
+
+
+_admin_district = admin_district
 
 
 class ComplianceFilter(forms.Form):
@@ -176,3 +183,54 @@ def school_calendar(request):
         "add_form": add_form, "import_form": import_form,
         "timezone": calendar.timezone if calendar else None,
     }, status=status)
+
+
+class DeadlineSettingsForm(forms.Form):
+    """The district's time zone, and per kind counted from a start, its unit and length."""
+
+    def __init__(self, settings_now: dict, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from apps.notifications.preferences import common_zones
+
+        self.fields["timezone"] = forms.ChoiceField(
+            label=gettext_lazy("Time zone of the district"), initial=settings_now["timezone"],
+            choices=[(z, z) for z in common_zones()],
+            help_text=gettext_lazy("Deadlines end at 23:59 there; reminders of people who chose no zone come at "
+                                   "08:00 there."))
+        self.periods = []
+        for period in settings_now["periods"]:
+            kind = period["kind"]
+            default = _("Federal default: %(count)s %(unit)s.") % {
+                "count": period["default_count"], "unit": Unit(period["default_unit"]).label.lower()}
+            self.fields[f"{kind}__count"] = forms.IntegerField(
+                label=gettext_lazy("Length"), min_value=1, max_value=365, initial=period["count"], help_text=default)
+            self.fields[f"{kind}__unit"] = forms.ChoiceField(label=gettext_lazy("Counted in"), choices=Unit.choices,
+                                                             initial=period["unit"])
+            self.periods.append({**period, "count_field": self[f"{kind}__count"], "unit_field": self[f"{kind}__unit"]})
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {"timezone": data["timezone"],
+                "periods": {p["kind"]: {"count": data[f"{p['kind']}__count"], "unit": data[f"{p['kind']}__unit"]}
+                            for p in self.periods}}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deadline_settings(request):
+    """The district administrator sets how the district counts deadline periods, and its zone."""
+    district = admin_district(request.user)
+    current = calendar_services.deadline_settings_of(district.id)
+    form = DeadlineSettingsForm(current, request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        with FormRefusal() as refusal:
+            if form.is_valid():
+                calendar_services.deadline_settings_update(actor=request.user, district_id=district.id,
+                                                           **form.values())
+                messages.success(request, _("The settings are saved; open deadlines were recomputed."))
+                return redirect("deadlines:settings")
+        if refusal.error:
+            apply_service_error(form, refusal.error)
+        status = 400
+    return render(request, "deadlines/settings.html", {"district": district, "form": form}, status=status)

@@ -2,11 +2,11 @@
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 
 from apps.core.errors import ApplicationError, Conflict, Forbidden
 from apps.ieps.events import event_append
-from apps.notifications.services import notify
+from apps.notifications.services import Message, notify
 from apps.students.selectors import role_for, team_user_ids
 
 from . import formatting
@@ -101,8 +101,9 @@ def comment_create(*, actor, thread: Thread, body: str, parent_id: int | None = 
         notify(
             mentioned,
             "mention",
-            _("%(who)s mentioned you in %(child)s's IEP discussion") % {"who": actor.full_name, "child": student.first_name},
-            _("Open the discussion to read it and reply."),
+            Message(gettext_lazy("%(who)s mentioned you in %(child)s's IEP discussion"), who=actor.full_name,
+                    child=student.first_name),
+            gettext_lazy("Open the discussion to read it and reply."),
             url=f"/ieps/{thread.iep_id}/#comment-{comment.id}",
         )
     _notify_reply_and_question(actor, thread, comment, parent, skip={u.id for u in mentioned} | {actor.id})
@@ -123,17 +124,19 @@ def _notify_reply_and_question(actor, thread: Thread, comment: Comment, parent: 
     if parent is not None and parent.author_id not in skip and not parent.deleted:
         skip = skip | {parent.author_id}
         notify([parent.author], "comment.reply",
-               url=f"/ieps/{thread.iep_id}/#comment-{comment.id}", about=("comment", comment.id),
-               compose=lambda user: (_("%(who)s replied to your comment about %(child)s") % {
-                   "who": actor.full_name, "child": student.first_name}, _("Open the discussion to read it and reply.")))
+               Message(gettext_lazy("%(who)s replied to your comment about %(child)s"), who=actor.full_name,
+                       child=student.first_name),
+               gettext_lazy("Open the discussion to read it and reply."),
+               url=f"/ieps/{thread.iep_id}/#comment-{comment.id}", about=("comment", comment.id))
     if thread.recommendation_id is None:
         team = Membership.objects.filter(active_membership_q(), student=student,
                                          role__in=(Role.PARENT, Role.CASE_MANAGER, Role.CLINICIAN))
         people = list(User.objects.filter(id__in=team.values("user_id")).exclude(id__in=skip))
-        notify(people, "evaluation.question", url=f"/ieps/{thread.iep_id}/evaluations/#comment-{comment.id}",
-               about=("comment", comment.id),
-               compose=lambda user: (_("%(who)s asked the team a question about %(child)s") % {
-                   "who": actor.full_name, "child": student.first_name}, _("Open the discussion to read it and reply.")))
+        notify(people, "evaluation.question",
+               Message(gettext_lazy("%(who)s asked the team a question about %(child)s"), who=actor.full_name,
+                       child=student.first_name),
+               gettext_lazy("Open the discussion to read it and reply."),
+               url=f"/ieps/{thread.iep_id}/evaluations/#comment-{comment.id}", about=("comment", comment.id))
 
 
 def _lock_own(actor, comment: Comment) -> Comment:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import User
 from apps.core.errors import ApplicationError, Conflict, Forbidden
+from apps.notifications.messages import Message
 from apps.notifications.services import notify
 from apps.students.models import Membership, Role, active_membership_q
 from apps.students.selectors import role_for
@@ -23,8 +24,19 @@ from apps.students.selectors import role_for
 from . import services
 from .content_hash import content_hash
 from .events import event_append
-from .models import IEP, ConsentDecision, Recommendation, RecommendationVersion, Signature
-from .policy import may_consent, may_record_paper_consent, may_sign_as_staff, may_start_amendment
+from .models import (
+    IEP,
+    ConsentDecision,
+    Recommendation,
+    RecommendationVersion,
+    Signature,
+)
+from .policy import (
+    may_consent,
+    may_record_paper_consent,
+    may_sign_as_staff,
+    may_start_amendment,
+)
 from .representations import recommendation_data
 
 # The e-sign disclosures (15 U.S.C. 7001(c)) a parent reads before signing; a signature records
@@ -167,13 +179,10 @@ def _notify_active(iep) -> None:
     people = User.objects.filter(
         id__in=Membership.objects.filter(active_membership_q(), student_id=iep.student_id)
         .exclude(role=Role.EVALUATOR).values("user_id"))
-    child = iep.student.first_name
-
-    def compose(_user):
-        return (_("The IEP of %(child)s is now in effect") % {"child": child},
-                _("Every parent answered. See which recommendations are in effect."))
-
-    notify(people, "iep.activated", url=f"/ieps/{iep.id}/", about=("iep", iep.id), compose=compose)
+    notify(people, "iep.activated",
+           Message(gettext_lazy("The IEP of %(child)s is now in effect"), child=iep.student.first_name),
+           gettext_lazy("Every parent answered. See which recommendations are in effect."),
+           url=f"/ieps/{iep.id}/", about=("iep", iep.id))
 
 
 def _refuse_unless_proposed(iep) -> None:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.core.errors import ApplicationError, Forbidden, NotFound
 from apps.core.pdf import pdf_from_template
+from apps.notifications.messages import Message
 from apps.notifications.services import notify
 from apps.students.models import Role
 from apps.students.selectors import team_for
@@ -168,10 +169,11 @@ def notice_issue(*, actor, recommendation: Recommendation, action: str, reasons:
     event_append(iep_id=notice.iep_id, type="notice.issued", data=notice_event_data(notice), actor=actor,
                  recommendation_id=recommendation.id)
     # Like every notification: who sent what kind of thing about which child, never the notice itself.
-    notify(parents_of(student), "notice.issued", url=notice_url(notice), about=("notice", notice.id),
-           compose=lambda user: (
-               _("The district sent you a prior written notice about %(child)s's IEP") % {"child": student.first_name},
-               _("Open it to read what the district proposes or refuses, and why.")))
+    notify(parents_of(student), "notice.issued",
+           Message(gettext_lazy("The district sent you a prior written notice about %(child)s's IEP"),
+                   child=student.first_name),
+           gettext_lazy("Open it to read what the district proposes or refuses, and why."),
+           url=notice_url(notice), about=("notice", notice.id))
     return notice
 
 

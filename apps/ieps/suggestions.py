@@ -6,8 +6,10 @@ where, never what was written."""
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core.errors import ApplicationError, Conflict, Forbidden
+from apps.notifications.messages import Message
 from apps.notifications.services import notify
 from apps.students.models import Membership, Role, active_membership_q
 from apps.students.selectors import role_for
@@ -16,7 +18,12 @@ from .events import event_append
 from .models import SUGGESTABLE_FIELDS, Recommendation, Suggestion
 from .policy import may_edit_recommendation, may_suggest
 from .representations import suggestion_data
-from .services import _check_service_fields, _locked_iep, _require_editable, recommendation_update
+from .services import (
+    _check_service_fields,
+    _locked_iep,
+    _require_editable,
+    recommendation_update,
+)
 
 OPEN = Suggestion.Status.OPEN
 
@@ -102,10 +109,11 @@ def suggestion_create(*, actor, recommendation: Recommendation, changes: dict, r
                                            changes=differing, reason=reason, base_version=base_version)
     _event(suggestion, "suggestion.created", actor)
     deciders = [u for u in _deciders(rec) if u.id != actor.id]
-    notify(deciders, "suggestion.created", url=_url(suggestion), about=("suggestion", suggestion.id),
-           compose=lambda user: (_("%(who)s suggested a change to a recommendation for %(child)s") % {
-               "who": actor.full_name, "child": student.first_name},
-               _("Open the recommendation to compare it and accept or decline it.")))
+    notify(deciders, "suggestion.created",
+           Message(gettext_lazy("%(who)s suggested a change to a recommendation for %(child)s"),
+                   who=actor.full_name, child=student.first_name),
+           gettext_lazy("Open the recommendation to compare it and accept or decline it."),
+           url=_url(suggestion), about=("suggestion", suggestion.id))
     return suggestion
 
 
@@ -114,11 +122,11 @@ def _notify_suggester(actor, suggestion: Suggestion) -> None:
         return
     student = suggestion.recommendation.iep.student
     accepted = suggestion.status == Suggestion.Status.ACCEPTED
-    notify([suggestion.author], "suggestion.decided", url=_url(suggestion), about=("suggestion", suggestion.id),
-           compose=lambda user: ((_("%(who)s accepted your suggestion for %(child)s") if accepted
-                                  else _("%(who)s declined your suggestion for %(child)s")) % {
-               "who": actor.full_name, "child": student.first_name},
-               _("Open the recommendation to see the decision.")))
+    subject = (gettext_lazy("%(who)s accepted your suggestion for %(child)s") if accepted
+               else gettext_lazy("%(who)s declined your suggestion for %(child)s"))
+    notify([suggestion.author], "suggestion.decided", Message(subject, who=actor.full_name, child=student.first_name),
+           gettext_lazy("Open the recommendation to see the decision."),
+           url=_url(suggestion), about=("suggestion", suggestion.id))
 
 
 def _decide(actor, suggestion: Suggestion, status: str, note: str = "") -> Suggestion:

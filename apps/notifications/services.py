@@ -1,38 +1,38 @@
 """notify(): any app tells people something. In the app at once (and live, on the person's own
 channel); by e-mail a little later, through Celery, once the transaction that caused it has
 committed; each as the recipient's preferences say."""
-from collections.abc import Callable
-
 from django.db import transaction
 from django.utils import timezone, translation
 
 from apps.core.errors import NotFound
 
+from .messages import Message, as_message
 from .models import Notification
 from .preferences import DIGEST, IMMEDIATE, OFF, preference_of, setting_for
 
-# Text is either a string, or a function of the recipient that answers (subject, text): it is then
-# written in each recipient's own language.
-Compose = Callable[[object], tuple[str, str]]
 
-
-def notify(users, kind: str, subject: str = "", text: str = "", url: str = "", *, about: tuple[str, int] | None = None,
-           compose: Compose | None = None, key: str | None = None, batch: "NotifyBatch | None" = None
+def notify(users, kind: str, subject: Message, text: Message | None = None, url: str = "", *,
+           about: tuple[str, int] | None = None, key: str | None = None, batch: "NotifyBatch | None" = None
            ) -> list[Notification]:
-    """With a batch (a sweep sending many), e-mail tasks and bell pushes wait for batch.flush()."""
+    """Subject and text are Messages (or bare gettext_lazy strings), written here for each
+    recipient in their own language (`User.preferred_language`), whoever caused it: the only way
+    a notification gets its words, so the e-mail (whose subject is this one) follows the same rule.
+    With a batch (a sweep sending many), e-mail tasks and bell pushes wait for batch.flush()."""
     from .live import push_unread_count
     from .tasks import deliver_email
 
+    subject, text = as_message(subject), as_message(text)
+    if subject is None:
+        raise TypeError("A notification needs a subject.")
     rows = []
     for user in users:
         setting = setting_for(batch.preference(user) if batch else preference_of(user), kind)
         if not setting["in_app"] and setting["email"] == OFF:
             continue
-        if compose is not None:
-            with translation.override(user.preferred_language or "en"):
-                subject, text = compose(user)
+        with translation.override(user.preferred_language or "en"):
+            written_subject, written_text = subject.render(), text.render() if text else ""
         rows.append(Notification(
-            user=user, kind=kind, subject=str(subject)[:200], text=str(text), url=url,
+            user=user, kind=kind, subject=written_subject[:200], text=written_text, url=url,
             about_kind=about[0] if about else "", about_id=about[1] if about else None, delivery_key=key,
             in_app=setting["in_app"], email_mode=setting["email"] if user.email else OFF,
         ))
@@ -85,7 +85,7 @@ class NotifyBatch:
         return rows
 
 
-__all__ = ["notify", "NotifyBatch", "notification_mark_read", "notifications_mark_all_read", "DIGEST"]
+__all__ = ["notify", "Message", "NotifyBatch", "notification_mark_read", "notifications_mark_all_read", "DIGEST"]
 
 
 @transaction.atomic
@@ -145,6 +145,7 @@ def notification_preferences_update(*, actor, timezone_name: str | None = None, 
     if problems:
         raise ApplicationError(_("These preferences are not valid; nothing was changed."), fields=problems)
     row, _created = NotificationPreference.objects.select_for_update().get_or_create(user=actor)
+    zone_changed = timezone_name is not None and timezone_name != row.timezone
     if timezone_name is not None:
         row.timezone = timezone_name
     if digest_hour is not None:
@@ -156,4 +157,14 @@ def notification_preferences_update(*, actor, timezone_name: str | None = None, 
         merged[kind] = {**merged.get(kind, {}), **change}
     row.kinds = merged
     row.save()
+    if zone_changed:
+        # Whatever was planned at 08:00 in the old zone (deadlines' reminders) follows the new one,
+        # in this transaction.
+        for listener in list(ZONE_LISTENERS):
+            listener(actor)
     return row
+
+
+# Higher apps that plan things at a person's local time register here (from their ready()):
+# listener(user) runs when that person's time zone changes. notifications imports none of them.
+ZONE_LISTENERS: list = []

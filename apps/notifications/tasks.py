@@ -64,6 +64,23 @@ def email_outbox_flush() -> int:
     return len(ids)
 
 
+def district_zone_of(user_id: int):
+    """A person with no zone of their own is where their district is (API.md: "their preference,
+    else the district's"); someone in no district, in the default zone."""
+    from zoneinfo import ZoneInfo
+
+    for source in DISTRICT_ZONE_SOURCES:
+        zone = source(user_id)
+        if zone is not None:
+            return zone
+    return ZoneInfo(settings.DEADLINE_DEFAULT_TIMEZONE)
+
+
+# Where a district's zone is kept is a higher app's business (deadlines' calendar): it registers a
+# function user_id -> ZoneInfo | None here from its ready().
+DISTRICT_ZONE_SOURCES: list = []
+
+
 def digests_send(now=None) -> int:
     """Each person's daily digest, once a day at their digest hour where they are; nobody gets an
     empty one. Answers how many were sent."""
@@ -78,7 +95,7 @@ def digests_send(now=None) -> int:
     for user_id in list(waiting):
         with transaction.atomic():
             preference, _created = NotificationPreference.objects.select_for_update().get_or_create(user_id=user_id)
-            zone = ZoneInfo(preference.timezone or settings.DEADLINE_DEFAULT_TIMEZONE)
+            zone = ZoneInfo(preference.timezone) if preference.timezone else district_zone_of(user_id)
             local = now.astimezone(zone)
             if local.hour < preference.digest_hour or preference.last_digest_on == local.date():
                 continue

@@ -13,7 +13,8 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver
 
 from apps.audit.models import AccessLog
-from apps.deadlines.models import Deadline, Kind
+from apps.deadlines.feed import feed_of
+from apps.deadlines.models import CalendarFeed, Deadline, Kind
 from apps.discussions.models import Comment
 from apps.evaluations.models import ReportFile
 from apps.ieps.notices import notice_issue
@@ -99,6 +100,9 @@ READS = {
     "api/v1/ieps/<int:iep_id>/signed.pdf": {STAFF: MAYA, ADMIN: MAYA},
     "ieps/<int:iep_id>/consent/": {},
     "ieps/<int:iep_id>/paper-consent/": {STAFF: MAYA},
+    # The calendar feed, polled by the person's calendar app with no session (each persona their
+    # own secret): the children whose open deadlines are in it. At most once an hour per feed.
+    "calendar/<str:secret>.ics": {STAFF: {"maya", "leo"}, ADMIN: {"leo"}, EVALUATOR: set()},
 }
 
 # Routes that only change things: a read (GET) is answered 405 and records nothing. What they
@@ -153,9 +157,8 @@ NO_CHILD_DATA = {
     "notifications/<int:notification_id>/open/": "marks the caller's notification read and sends them to its page, "
                                                  "which records its own read",
     "deadlines/school-calendar/": "the district's closed days",
-    # Read by the person's calendar app, with no session: the person's own deadlines, first names
-    # only unless they chose full names. Not an access by another party; each poll is not logged.
-    "calendar/<str:secret>.ics": "the person's own deadlines, by their secret address",
+    "deadlines/settings/": "the district's deadline periods and time zone",
+    "api/v1/deadline-settings/": "the district's deadline periods and time zone",
     "invitations/<str:token>/": "the invitee sees the first name of the child they are invited for; they hold no "
                                 "role yet, and the invitation itself is on record",
 }
@@ -220,7 +223,7 @@ def _path(route, values):
 
 def _get(world, persona, route):
     user = world.demo.users[persona]
-    path = _path(route, world.values)
+    path = _path(route, {**world.values, "secret": feed_of(user).secret})
     if route.startswith("api/v1/"):
         return api_client_for(user).get(path)
     client = Client()
@@ -239,6 +242,7 @@ def test_every_read_of_a_childs_data_leaves_one_entry_per_child(world, persona):
     problems = []
     for route, readers in READS.items():
         AccessLog.objects.all().delete()
+        CalendarFeed.objects.update(logged_at=None)  # each route's read is a first poll
         response = _get(world, persona, route)
         entries = _entries()
         if persona not in readers:

@@ -28,6 +28,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
 from django.utils import timezone
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import ApiToken, User
 from apps.deadlines.feed import feed_of
@@ -73,7 +74,7 @@ def build_world(demo, api_as):
         return Comment.objects.get(id=flow.ok(answer, 201)["id"])
 
     def notification(user):
-        return notify([user], "matrix.test", "Something happened", url="/")[0]
+        return notify([user], "matrix.test", gettext_lazy("Something happened"), url="/")[0]
 
     def invitation(student):
         return invitation_create(actor=demo.casemanager, student=student, email=f"new.{student.first_name.lower()}"
@@ -314,6 +315,12 @@ PAYLOADS = {
                                                   "signed_on": timezone.localdate().isoformat()},
     ("ieps:staff_signature", "POST"): lambda t, d: {"content_hash": _hash(t), "full_name": "Sam Okafor",
                                                     "capacity": "attended"},
+    ("api:deadline-settings", "PUT"): lambda t, d: {
+        "timezone": "America/Chicago", "periods": {"evaluation_decision": {"unit": "school", "count": 15}}},
+    ("deadlines:settings", "POST"): lambda t, d: {
+        "timezone": "America/Chicago", "evaluation_decision__count": 15, "evaluation_decision__unit": "school",
+        "evaluation_report__count": 60, "evaluation_report__unit": "calendar",
+        "consent_response__count": 10, "consent_response__unit": "calendar"},
 }
 
 

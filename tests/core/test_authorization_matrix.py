@@ -136,6 +136,9 @@ EXPECTED = {
     ("api:deadline-detail", "GET"): "401 200 200 200 200 404 200 404 404 404 | 401 200 200 404 404 200 404 200 404 404",
     ("api:deadline-met", "POST"): "401 200 200 403 403 404 403 404 404 404 | 401 200 200 404 404 403 404 403 404 404",
     ("api:deadline-cancel", "POST"): "401 200 200 403 403 404 403 404 404 404 | 401 200 200 404 404 403 404 403 404 404",
+    # The district administrator's deadline settings (their own district); to anyone else they do not exist.
+    ("api:deadline-settings", "GET"): "401 200 404 404 404 404 404 404 404 404",
+    ("api:deadline-settings", "PUT"): "401 200 404 404 404 404 404 404 404 404",
     ("api:calendar", "GET"): "401 200 200 200 200 200 200 200 200 200",
     ("api:calendar-reset", "POST"): "401 200 200 200 200 200 200 200 200 200",
     ("api:notification-preferences", "GET"): "401 200 200 200 200 200 200 200 200 200",
@@ -261,6 +264,8 @@ EXPECTED = {
     ("deadlines:compliance", "GET"): "302 200 404 404 404 404 404 404 404 404",
     ("deadlines:school_calendar", "GET"): "302 200 404 404 404 404 404 404 404 404",
     ("deadlines:school_calendar", "POST"): "302 302 404 404 404 404 404 404 404 404",
+    ("deadlines:settings", "GET"): "302 200 404 404 404 404 404 404 404 404",
+    ("deadlines:settings", "POST"): "302 302 404 404 404 404 404 404 404 404",
     ("deadlines:detail", "GET"): "302 200 200 200 200 404 200 404 404 404 | 302 200 200 404 404 200 404 200 404 404",
     ("deadlines:close", "POST"): "302 302 302 403 403 404 403 404 404 404 | 302 302 302 404 404 403 404 403 404 404",
     ("evaluations:iep_evaluations", "GET"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",

@@ -5,7 +5,12 @@ from datetime import date
 import pytest
 import time_machine
 
-from apps.deadlines.calendar_services import closed_day_add, closed_day_remove, deadline_period_set
+from apps.deadlines.calendar_services import (
+    closed_day_add,
+    closed_day_remove,
+    closed_days_import,
+    deadline_period_set,
+)
 from apps.deadlines.days import add_days
 from apps.deadlines.models import ClosedDay, Deadline, Kind, Unit
 from apps.evaluations.models import EvaluationRequest
@@ -80,3 +85,56 @@ def test_a_malformed_calendar_csv_is_refused_and_changes_nothing(calendar, demo)
             closed_days_import(actor=demo.admin, district_id=calendar, text=text)
         assert refused.value.code == "malformed_calendar" and refused.value.status_code == 400
     assert ClosedDay.objects.count() == before
+
+
+# California: calendar days that leave out school vacations of more than five school days -------
+
+WINTER_BREAK = [date(2027, 12, 20 + n) for n in range(12) if date(2027, 12, 20 + n).weekday() < 5]  # two weeks
+WEATHER_CLOSURE = [date(2028, 2, 2), date(2028, 2, 3), date(2028, 2, 4)]  # Wednesday to Friday
+SPRING_WEEK = [date(2028, 3, 13 + n) for n in range(5)]  # exactly five school days
+CA = Unit.CALENDAR_EXCLUDING_LONG_BREAKS
+
+
+@pytest.fixture
+def california(demo):
+    district = demo.maya.district_id
+    for day in WINTER_BREAK + SPRING_WEEK:
+        ClosedDay.objects.create(district_id=district, day=day, reason=ClosedDay.Reason.BREAK)
+    for day in WEATHER_CLOSURE:
+        ClosedDay.objects.create(district_id=district, day=day, reason=ClosedDay.Reason.WEATHER)
+    return district
+
+
+def test_california_leaves_out_a_two_week_winter_break_weekends_and_all(california):
+    assert len(WINTER_BREAK) == 10
+    # 15 days from Wednesday 15 December: 16 and 17 December (2), the break from Saturday 18
+    # December to Sunday 2 January is not counted, then 3 January (3) ... 15 January (15).
+    assert add_days(california, date(2027, 12, 15), 15, CA) == date(2028, 1, 15)
+    assert add_days(california, date(2027, 12, 15), 15, Unit.CALENDAR) == date(2027, 12, 30)
+    # Starting inside the break: nothing is counted until school is back.
+    assert add_days(california, date(2027, 12, 22), 1, CA) == date(2028, 1, 3)
+
+
+def test_california_counts_a_three_day_closure_and_a_break_of_exactly_five_school_days(california):
+    # "in excess of five schooldays": a 3-day weather closure and a one-week break are counted.
+    assert add_days(california, date(2028, 2, 1), 10, CA) == date(2028, 2, 11)
+    assert add_days(california, date(2028, 3, 10), 10, CA) == date(2028, 3, 20)
+
+
+def test_california_a_break_of_six_school_days_is_left_out(california, demo):
+    closed_day_add(actor=demo.admin, district_id=california, day=date(2028, 3, 20), reason=ClosedDay.Reason.BREAK)
+    # Saturday 11 March to Monday 20 March (six closed weekdays) are left out: 10 and 21-29 March.
+    assert add_days(california, date(2028, 3, 9), 10, CA) == date(2028, 3, 29)
+
+
+def test_a_california_deadline_moves_when_the_winter_break_is_entered(demo, flow):
+    district = demo.maya.district_id
+    deadline_period_set(actor=demo.admin, district_id=district, kind=Kind.EVALUATION_DECISION, count=15, unit=CA)
+    with time_machine.travel(local(2027, 12, 15, 10), tick=False):
+        flow.request()
+        deadline = Deadline.objects.get(kind=Kind.EVALUATION_DECISION, source_id=flow.id)
+        assert deadline.due_on == date(2027, 12, 30)  # no break entered yet: calendar days
+        closed_days_import(actor=demo.admin, district_id=district,
+                           text="day,reason\n" + "".join(f"{d.isoformat()},break\n" for d in WINTER_BREAK))
+    deadline.refresh_from_db()
+    assert deadline.due_on == date(2028, 1, 15)

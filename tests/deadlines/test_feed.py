@@ -1,6 +1,6 @@
 """The secret calendar feed: what it holds (id sets), stable UIDs and SEQUENCE, all-day events,
 no child's full name unless chosen, and a reset that kills the old address at once."""
-from datetime import date
+from datetime import UTC, date
 
 from icalendar import Calendar
 
@@ -75,3 +75,42 @@ def test_a_reset_kills_the_old_address_at_once_and_a_wrong_secret_is_404(demo, a
     assert client.get("/" + new.split("://", 1)[1].split("/", 1)[1]).status_code == 200
     assert client.get("/calendar/not-the-secret.ics").status_code == 404
     assert api_as(None).get("/api/v1/me/calendar/").status_code == 401
+
+
+# The record of access: a poll is staff's read of the children's deadlines --------------------
+
+def test_staffs_polls_go_into_the_record_of_access_once_an_hour_and_parents_not_at_all(demo, api_as, client):
+    from datetime import datetime, timedelta
+    from datetime import timezone as tz
+
+    import time_machine
+
+    from apps.audit.models import AccessLog
+
+    start = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
+    children = set(Deadline.objects.filter(participants__user=demo.casemanager, status="open")
+                   .values_list("student_id", flat=True))
+    assert len(children) == 2  # Maya and Leo
+    for minutes in (0, 15, 30, 45):  # a phone polling every 15 minutes
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            _url, answer = feed(api_as, client, "casemanager")
+            assert answer.status_code == 200
+    entries = list(AccessLog.objects.filter(user=demo.casemanager))
+    assert {e.student_id for e in entries} == children and len(entries) == 2
+    assert {(e.role, e.object_type, e.purpose) for e in entries} == {("case_manager", "calendarfeed", "IEP team work")}
+    with time_machine.travel(start + timedelta(minutes=61), tick=False):
+        feed(api_as, client, "casemanager")
+    assert AccessLog.objects.filter(user=demo.casemanager).count() == 4
+
+    for minutes in (0, 90):
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            _url, answer = feed(api_as, client, "parent.maya")
+            assert len(events(answer)) >= 1
+    assert not AccessLog.objects.filter(user=demo.parent_maya).exists()
+
+
+def test_a_wrong_secret_records_nothing(demo, client):
+    from apps.audit.models import AccessLog
+
+    assert client.get("/calendar/not-a-secret.ics").status_code == 404
+    assert not AccessLog.objects.exists()

@@ -2,6 +2,7 @@
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.utils.translation import gettext_lazy
 
 from apps.notifications.services import notify
 from iepteam.asgi import application
@@ -28,7 +29,7 @@ async def test_the_bell_count_updates_live_for_its_owner_only(transactional_demo
     assert (await mine.receive_json_from(timeout=5)) == {"type": "unread.count", "count": 0}
     assert (await theirs.receive_json_from(timeout=5)) == {"type": "unread.count", "count": 0}
 
-    await database_sync_to_async(notify)([demo.ot], "mention", "Look at this", url="/ieps/1/")
+    await database_sync_to_async(notify)([demo.ot], "mention", gettext_lazy("Look at this"), url="/ieps/1/")
     assert (await mine.receive_json_from(timeout=5)) == {"type": "unread.count", "count": 1}
     assert await theirs.receive_nothing(timeout=0.5)
     await mine.disconnect()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils.translation import gettext_lazy
 
 from apps.notifications.models import Notification
 from apps.notifications.services import notify
@@ -59,7 +60,7 @@ def test_a_notification_is_emailed_once_by_the_worker(worker):
     from apps.accounts.models import User
 
     person = User.objects.create_user("parent@example.org", "pw-123456789", full_name="Pat Parent")
-    [row] = notify([person], "mention", "You were mentioned", "Have a look.", url="/ieps/1/")
+    [row] = notify([person], "mention", gettext_lazy("You were mentioned"), gettext_lazy("Have a look."), url="/ieps/1/")
 
     assert wait_for(lambda: Notification.objects.get(id=row.id).emailed_at is not None), "the worker sent nothing"
     files = list(worker.iterdir())
@@ -75,7 +76,7 @@ def test_a_notification_is_emailed_once_by_the_worker(worker):
     # The solo worker takes tasks in order: once a later notification's e-mail is out, the
     # duplicate has been handled. Waiting for that, not for a guessed time, bounds the wait.
     other = User.objects.create_user("teacher@example.org", "pw-123456789", full_name="Tess Teacher")
-    [later] = notify([other], "mention", "You were mentioned too", "Have a look.", url="/ieps/1/")
+    [later] = notify([other], "mention", gettext_lazy("You were mentioned too"), gettext_lazy("Have a look."), url="/ieps/1/")
     assert wait_for(lambda: Notification.objects.get(id=later.id).emailed_at is not None), "the worker stopped"
     messages = sorted(path.read_text() for path in worker.iterdir())
     assert len(messages) == 2, "the duplicate delivery sent a second e-mail"

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from django.utils.translation import gettext_lazy
 
 from apps.deadlines.models import Kind, Reminder
 from apps.deadlines.reminders import sweep
@@ -31,7 +32,7 @@ def run(django_capture_on_commit_callbacks):
 
 def test_an_email_has_a_text_and_an_html_part_the_site_address_and_one_click_unsubscribe(demo, run, settings):
     settings.SITE_URL = "https://iep.riverside.example"
-    [row] = run(notify, [demo.ot], "mention", "Sam mentioned you", "Have a look.", url="/ieps/1/")
+    [row] = run(notify, [demo.ot], "mention", gettext_lazy("Sam mentioned you"), gettext_lazy("Have a look."), url="/ieps/1/")
     [message] = mail.outbox
     assert message.subject == "Sam mentioned you"
     html = dict((mime, body) for body, mime in message.alternatives)["text/html"]
@@ -97,8 +98,8 @@ def test_a_digest_preference_sends_one_summary_at_the_digest_hour_and_none_when_
     notification_preferences_update(actor=demo.parent_maya, digest_hour=18,
                                     kinds={"mention": {"email": "digest"}})
     with time_machine.travel(datetime(2027, 3, 1, 9, tzinfo=NY), tick=False):
-        run(notify, [demo.parent_maya], "mention", "First", url="/ieps/1/")
-        run(notify, [demo.parent_maya], "mention", "Second", url="/ieps/1/")
+        run(notify, [demo.parent_maya], "mention", gettext_lazy("First"), url="/ieps/1/")
+        run(notify, [demo.parent_maya], "mention", gettext_lazy("Second"), url="/ieps/1/")
     assert not mail.outbox  # nothing at once
     with time_machine.travel(datetime(2027, 3, 1, 17, 59, tzinfo=NY), tick=False):
         assert digests_send() == 0
@@ -114,16 +115,16 @@ def test_a_digest_preference_sends_one_summary_at_the_digest_hour_and_none_when_
 
 def test_in_app_off_hides_it_from_the_bell_and_email_off_sends_none(demo, run, api_as):
     notification_preferences_update(actor=demo.ot, kinds={"mention": {"in_app": False}})
-    run(notify, [demo.ot], "mention", "Hidden", url="/ieps/1/")
+    run(notify, [demo.ot], "mention", gettext_lazy("Hidden"), url="/ieps/1/")
     assert api_as("ot").get("/api/v1/notifications/").json()["count"] == 0
     assert len(mail.outbox) == 1
     notification_preferences_update(actor=demo.ot, kinds={"mention": {"email": "off"}})
-    run(notify, [demo.ot], "mention", "Nothing", url="/ieps/1/")
+    run(notify, [demo.ot], "mention", gettext_lazy("Nothing"), url="/ieps/1/")
     assert len(mail.outbox) == 1 and not Notification.objects.filter(subject="Nothing").exists()
 
 
 def test_the_link_opens_the_thing_and_marks_it_read_for_its_owner_only(demo, client):
-    [row] = notify([demo.ot], "mention", "Look", url=f"/ieps/{demo.maya_iep.id}/")
+    [row] = notify([demo.ot], "mention", gettext_lazy("Look"), url=f"/ieps/{demo.maya_iep.id}/")
     client.force_login(demo.slp)
     assert client.get(f"/notifications/{row.id}/open/").status_code == 404
     client.force_login(demo.ot)

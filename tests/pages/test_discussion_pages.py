@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from apps.discussions import services
 from apps.discussions.models import Comment, Thread
@@ -423,9 +424,9 @@ def test_the_thread_takes_as_many_queries_for_100_comments_as_for_5(demo, django
 # ---------- notifications page ----------
 
 def test_the_notifications_page_lists_newest_first_and_marks_read(demo):
-    first, second = notify([demo.ot], "mention", "First", "older")[0], notify([demo.ot], "mention", "Second", "newer",
+    first, second = notify([demo.ot], "mention", gettext_lazy("First"), gettext_lazy("older"))[0], notify([demo.ot], "mention", gettext_lazy("Second"), gettext_lazy("newer"),
                                                                               url="/ieps/1/#comment-1")[0]
-    notify([demo.slp], "mention", "Not yours", "")
+    notify([demo.slp], "mention", gettext_lazy("Not yours"))
     client = signed_in(demo.ot)
     home = text_of(client.get("/"))
     assert 'href="/notifications/"' in home and "Notifications: 2 unread" in home
@@ -443,8 +444,8 @@ def test_the_notifications_page_lists_newest_first_and_marks_read(demo):
 
 
 def test_mark_all_read_and_unsafe_links_are_not_followed(demo):
-    notify([demo.ot], "mention", "Elsewhere", "", url="https://evil.example/")
-    notify([demo.ot], "mention", "Here", "", url="/ieps/1/")
+    notify([demo.ot], "mention", gettext_lazy("Elsewhere"), url="https://evil.example/")
+    notify([demo.ot], "mention", gettext_lazy("Here"), url="/ieps/1/")
     client = signed_in(demo.ot)
     html = text_of(client.get("/notifications/"))
     assert "evil.example" not in html

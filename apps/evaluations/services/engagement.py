@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 
 from apps.accounts.models import User
 from apps.accounts.selectors import is_district_employee
@@ -15,7 +15,7 @@ from apps.core.errors import ApplicationError, Forbidden
 from apps.core.live import end_sockets_of
 from apps.discussions.services import thread_open_questions
 from apps.ieps.services import evaluator_scope_set
-from apps.notifications.services import notify
+from apps.notifications.services import Message, notify
 from apps.students.models import Membership, Role, Student
 from apps.students.services import membership_grant, membership_revoke
 
@@ -98,9 +98,9 @@ def evaluation_request_assign(*, actor, request: EvaluationRequest, evaluator_id
                       "organization": evaluator.evaluator_organization.name},
     })
     # Nothing of the case in it: the evaluator has not attested yet.
-    notify([evaluator], "evaluation.assigned", _("An independent evaluation engagement awaits you"),
-           _("A district asked you to carry out an independent educational evaluation. Confirm your "
-             "independence to see the case."), url=f"/evaluations/{request.id}/work/")
+    notify([evaluator], "evaluation.assigned", gettext_lazy("An independent evaluation engagement awaits you"),
+           gettext_lazy("A district asked you to carry out an independent educational evaluation. Confirm your "
+                 "independence to see the case."), url=f"/evaluations/{request.id}/work/")
     return request
 
 

@@ -6,12 +6,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 
 from apps.core.errors import ApplicationError, Conflict, Forbidden, NotFound
 from apps.ieps.events import event_append
 from apps.ieps.models import Recommendation
-from apps.notifications.services import notify
+from apps.notifications.services import Message, notify
 
 from .. import uploads
 from ..models import DisputedRecommendation, EvaluationRequest, Finding, FindingsVersion, ReportFile
@@ -172,8 +172,9 @@ def evaluation_request_submit(*, actor, request: EvaluationRequest) -> Evaluatio
                  recommendation_id=anchor_of(request))
     child = request.iep.student.first_name
     notify(team_of(request), "evaluation.submitted",
-           _("The independent evaluation of %(child)s is in") % {"child": child},
-           _("Read the report and the findings, then record that you considered them."), url=link_to(request))
+           Message(gettext_lazy("The independent evaluation of %(child)s is in"), child=child),
+           gettext_lazy("Read the report and the findings, then record that you considered them."),
+           url=link_to(request))
     return request
 
 
@@ -204,6 +205,7 @@ def evaluation_findings_amend(*, actor, request: EvaluationRequest, summary: str
     event_append(iep_id=request.iep_id, type="evaluation.amended", actor=actor, recommendation_id=anchor_of(request),
                  data=team_data(evaluation_request_reload(request.id)))
     notify(team_of(request), "evaluation.amended",
-           _("The independent evaluation of %(child)s was amended") % {"child": request.iep.student.first_name},
-           _("Read the amended findings, then record that you considered them."), url=link_to(request))
+           Message(gettext_lazy("The independent evaluation of %(child)s was amended"),
+                   child=request.iep.student.first_name),
+           gettext_lazy("Read the amended findings, then record that you considered them."), url=link_to(request))
     return version

@@ -6,11 +6,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 
 from apps.core.errors import ApplicationError, Conflict, Forbidden
 from apps.ieps.models import IEP, Recommendation
-from apps.notifications.services import notify
+from apps.notifications.services import Message, notify
 
 from ..models import ENGAGED, WITHDRAWABLE, Acknowledgement, DisputedRecommendation, EvaluationRequest, funded_q
 from ..policy import may_acknowledge, may_close, may_decide, may_request_for_student, may_revoke, may_withdraw
@@ -72,9 +72,10 @@ def evaluation_request_create(*, actor, iep: IEP, recommendation_ids: list[int],
         "recommendations": wanted, "decision_due": request.decision_due.isoformat(),
     })
     notify(district_admins_of(request), "evaluation.requested",
-           _("Independent evaluation requested for %(child)s") % {"child": student.first_name},
-           _("%(who)s asked for an independent evaluation at public expense. Decide by %(due)s: fund it, "
-             "or file for due process.") % {"who": actor.full_name, "due": request.decision_due.isoformat()},
+           Message(gettext_lazy("Independent evaluation requested for %(child)s"), child=student.first_name),
+           Message(gettext_lazy("%(who)s asked for an independent evaluation at public expense. Decide by "
+                                "%(due)s: fund it, or file for due process."),
+                   who=actor.full_name, due=request.decision_due.isoformat()),
            url=link_to(request))
     return request
 
@@ -145,13 +146,14 @@ def evaluation_request_decide(*, actor, request: EvaluationRequest, decision: st
     })
     child = request.iep.student.first_name
     if decision == EvaluationRequest.Decision.APPROVE:
-        subject = _("Independent evaluation for %(child)s approved") % {"child": child}
-        text = _("The district will fund it. The report is due by %(due)s.") % {"due": request.report_due.isoformat()}
+        subject = Message(gettext_lazy("Independent evaluation for %(child)s approved"), child=child)
+        text = Message(gettext_lazy("The district will fund it. The report is due by %(due)s."),
+                       due=request.report_due.isoformat())
     else:
-        subject = _("Independent evaluation for %(child)s denied") % {"child": child}
+        subject = Message(gettext_lazy("Independent evaluation for %(child)s denied"), child=child)
         # The district's note is read on the request, not carried in the notification.
-        text = _("The district has filed for due process (%(ref)s); a hearing officer will decide.") % {
-            "ref": request.due_process_reference}
+        text = Message(gettext_lazy("The district has filed for due process (%(ref)s); a hearing officer will decide."),
+                       ref=request.due_process_reference)
     recipients = {u.id: u for u in [request.requested_by, *team_of(request)]}
     notify(list(recipients.values()), "evaluation.decided", subject, text, url=link_to(request))
     return request
@@ -207,8 +209,8 @@ def evaluation_request_withdraw(*, actor, request: EvaluationRequest, note: str 
     refuse_unless(request.status in WITHDRAWABLE, request, _("withdrawing"))
     request = _end(actor, request, Status.WITHDRAWN, clean_text(note), "evaluation.withdrawn")
     recipients = district_admins_of(request) + ([request.evaluator] if request.evaluator_id else [])
-    notify(recipients, "evaluation.withdrawn", _("An independent evaluation request was withdrawn"),
-           _("The request was withdrawn before the findings were submitted."), url="")
+    notify(recipients, "evaluation.withdrawn", gettext_lazy("An independent evaluation request was withdrawn"),
+           gettext_lazy("The request was withdrawn before the findings were submitted."), url="")
     return request
 
 
@@ -236,9 +238,9 @@ def evaluation_request_revoke(*, actor, request: EvaluationRequest, note: str = 
     request = _end(actor, request, Status.REVOKED, note, "evaluation.revoked")
     # Their access ends now: the notification says so and carries nothing of the case (the
     # district's reason included; it stays on the request).
-    notify([evaluator], "evaluation.revoked", _("Your evaluation engagement was ended by the district"),
-           _("Your access to the case has ended.") if had_attested
-           else _("The district ended the engagement before it began."), url="")
+    notify([evaluator], "evaluation.revoked", gettext_lazy("Your evaluation engagement was ended by the district"),
+           gettext_lazy("Your access to the case has ended.") if had_attested
+           else gettext_lazy("The district ended the engagement before it began."), url="")
     return request
 
 
