@@ -34,3 +34,13 @@ def paginate(view, request, queryset, serializer_class, *, on_page=None, **kwarg
     if on_page is not None:
         on_page(page)
     return paginator.get_paginated_response(serializer_class(page, many=True, **kwargs).data)
+
+
+def paginate_rows(view, request, queryset, to_row, *, on_page=None):
+    """`paginate` for a hot list whose rows are built as plain dicts by `to_row(obj)` (the same JSON
+    as its serializer, which stays the schema's description of it)."""
+    paginator = api_settings.DEFAULT_PAGINATION_CLASS()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    if on_page is not None:
+        on_page(page)
+    return paginator.get_paginated_response([to_row(obj) for obj in page])

@@ -3,11 +3,11 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.api import InputSerializer, WriteThrottle, paginate
-from apps.ieps.selectors import iep_get_for, recommendation_get_for
+from apps.core.api import InputSerializer, WriteThrottle, paginate_rows
+from apps.ieps.selectors import iep_get_for, recommendation_and_standing_for, recommendation_get_for
 
 from . import services
-from .representations import CommentOut
+from .representations import CommentOut, comment_row
 from .selectors import comment_get_for, comments_of, thread_of, unread_counts_for
 
 
@@ -35,16 +35,18 @@ class CommentListApi(APIView):
     @extend_schema(responses=CommentOut(many=True))
     def get(self, request, recommendation_id):
         rec = recommendation_get_for(request.user, recommendation_id)
-        return paginate(self, request, comments_of(thread_of(rec)), CommentOut)
+        return paginate_rows(self, request, comments_of(thread_of(rec)), comment_row)
 
     @extend_schema(request=CommentIn, responses={201: CommentOut})
     def post(self, request, recommendation_id):
-        rec = recommendation_get_for(request.user, recommendation_id)
+        # The author's standing on the child is worked out once, here, for every check below.
+        rec, standing = recommendation_and_standing_for(request.user, recommendation_id)
         data = CommentIn(data=request.data)
         data.is_valid(raise_exception=True)
         comment = services.comment_create(
             actor=request.user, thread=thread_of(rec), body=data.validated_data["body"],
             parent_id=data.validated_data.get("parent"), mentions=data.validated_data.get("mentions"),
+            standing=standing,
         )
         return Response(CommentOut(comment).data, status=201)
 

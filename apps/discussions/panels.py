@@ -1,6 +1,22 @@
 """The IEP page's discussion parts, registered with apps.ieps.panels in DiscussionsConfig.ready():
 the unread total in the page's summary and each recommendation's thread."""
 from .selectors import thread_summaries_of
+from .thread_context import inline_threads
+
+
+class InlineThreads:
+    """The unread threads rendered into the page (they open by themselves: rendering them here
+    spares a request per thread on load). Built on first use, so a view that shows one new
+    recommendation's card (which has nothing unread) renders none."""
+
+    def __init__(self, request, iep, unread_by_rec):
+        self._args = (request, iep, unread_by_rec)
+        self._html = None
+
+    def get(self, rec_id, default=""):
+        if self._html is None:
+            self._html = inline_threads(*self._args)
+        return self._html.get(rec_id, default)
 
 
 def discussion_overview(request, iep) -> dict:
@@ -8,7 +24,9 @@ def discussion_overview(request, iep) -> dict:
     number of queries however many recommendations the IEP holds)."""
     cache = request.__dict__.setdefault("_discussion_overview", {})
     if iep.id not in cache:
-        cache[iep.id] = {"talk": thread_summaries_of(request.user, iep)}
+        talk = thread_summaries_of(request.user, iep)
+        unread = {rec_id: s["unread"] for rec_id, s in talk["recs"].items() if s["unread"]}
+        cache[iep.id] = {"talk": talk, "inline": InlineThreads(request, iep, unread)}
     return cache[iep.id]
 
 

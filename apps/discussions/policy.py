@@ -7,6 +7,13 @@ from apps.students.policy import is_evaluator_for, is_team_member
 from .selectors import thread_visible_to
 
 
+def may_post_as(standing, thread) -> bool:
+    """The rule of may_post_in, for a standing the caller already worked out (students.standing)."""
+    if thread.recommendation_id is None:
+        return standing.on_team
+    return standing.on_team and not standing.is_evaluator
+
+
 @rules.predicate
 def may_post_in(user, thread):
     student = thread.iep.student

@@ -7,11 +7,12 @@ from django.utils.translation import gettext as _, gettext_lazy
 from apps.core.errors import ApplicationError, Conflict, Forbidden
 from apps.ieps.events import event_append
 from apps.notifications.services import Message, notify
-from apps.students.selectors import role_for, team_user_ids
+from apps.students.selectors import team_user_ids
+from apps.students.standing import Standing, standing_for
 
 from . import formatting
 from .models import Comment, CommentRevision, Mention, ReadMarker, Thread
-from .policy import is_comment_author, may_change_thread_state, may_post_in, may_read_thread
+from .policy import is_comment_author, may_change_thread_state, may_post_as, may_read_thread
 from .representations import comment_data
 
 BODY_MAX = 10_000
@@ -70,9 +71,13 @@ def _mentionable(actor, thread: Thread, mentioned: set[int]) -> list:
 
 @transaction.atomic
 def comment_create(*, actor, thread: Thread, body: str, parent_id: int | None = None,
-                   mentions: list[int] | None = None) -> Comment:
+                   mentions: list[int] | None = None, standing: Standing | None = None) -> Comment:
+    """`standing`: the author's standing on the child, when the caller already worked it out
+    (students.standing); read here otherwise."""
     student = thread.iep.student
-    if not may_post_in(actor, thread):
+    if standing is None or standing.student_id != student.id or standing.user_id != actor.id:
+        standing = standing_for(actor, student)
+    if not may_post_as(standing, thread):
         raise Forbidden(_("You may read this discussion but not post in it."))
     body = _clean_body(body)
     thread = _saved(thread)
@@ -91,7 +96,7 @@ def comment_create(*, actor, thread: Thread, body: str, parent_id: int | None = 
             )
     mentioned = _mentionable(actor, thread, set(mentions or []))
     comment = Comment.objects.create(thread=thread, parent=parent, author=actor,
-                                     author_role=role_for(actor, student) or "", body=body)
+                                     author_role=standing.role or "", body=body)
     comment.author = actor
     comment.thread = thread
     if mentioned:

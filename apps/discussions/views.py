@@ -14,114 +14,29 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.core.forms import FormRefusal, apply_service_error
 from apps.core.errors import Forbidden, NotFound
+from apps.core.forms import FormRefusal, apply_service_error
 from apps.ieps.selectors import recommendation_get_for
-from apps.students.models import Role
-from apps.students.selectors import role_for, team_for
+from apps.students.selectors import team_for
 
 from . import services
-from .models import Thread
-from .policy import is_comment_author, may_change_thread_state, may_post_in, may_read_thread
 from .forms import CommentForm, EditForm
-from .presentation import ROLE_LABELS, thread_nodes
-from .selectors import comment_get_for, comments_of, thread_of, unread_counts_for
+from .policy import (
+    is_comment_author,
+    may_change_thread_state,
+    may_post_in,
+)
+from .selectors import comment_get_for, thread_of
+from .thread_context import team_choices, thread_context
 
 page = login_required
-
-
-def _team_choices(user, team, thread):
-    """Whom the form offers to notify: the service's rule (members who may read this thread)."""
-    choices = []
-    for m in team:
-        if m.user_id == user.id or not may_read_thread(m.user, thread):
-            continue
-        what = m.get_discipline_display() or ROLE_LABELS.get(m.role, "")
-        choices.append((m.user_id, f"{m.user.full_name} ({what})"))
-    return choices
-
-
-def _thread_context(request, rec, *, open_form=None, bound=None, error=None, focus=None, quiet=False):
-    """Everything _thread.html shows. `open_form` is ("reply" | "edit" | "delete", comment id):
-    the form that is open in the thread; `bound` is ("comment" | "reply" | "edit", form): a
-    submitted form to show again with its errors."""
-    user = request.user
-    thread = thread_of(rec)
-    comments = list(comments_of(thread))
-    team = list(team_for(rec.iep.student))
-    disciplines = {m.user_id: m.get_discipline_display() for m in team if m.discipline}
-    unread_by_rec = unread_counts_for(user, rec.iep)
-    unread = unread_by_rec.get(rec.id, 0)
-    resolved = thread.status == Thread.Status.RESOLVED
-    may_post = bool(may_post_in(user, thread))
-    choices = _team_choices(user, team, thread) if may_post else []
-    by_id = {c.id: c for c in comments}
-
-    kind, target = open_form or (None, None)
-    target_comment = by_id.get(target)
-    # A form opens only where this person may use it (a stale link opens nothing).
-    if (target_comment is None or target_comment.deleted
-            or (kind in ("edit", "delete") and not is_comment_author(user, target_comment))
-            or (kind == "reply" and (not may_post or resolved))):
-        kind = None
-
-    bound_kind, bound_form = bound or (None, None)
-    if bound_kind == "reply" and kind != "reply":
-        bound_kind = "comment"  # the comment it answered went away meanwhile: keep the words
-
-    def form_for(which, make):
-        return bound_form if bound_kind == which else make()
-
-    main_form = reply_form = edit_form = None
-    if may_post and not resolved:
-        main_form = form_for("comment", lambda: CommentForm(team_choices=choices, auto_id=f"c{rec.id}-%s"))
-    if kind == "reply":
-        name = target_comment.author.full_name
-        reply_form = form_for("reply", lambda: CommentForm(
-            initial={"parent": target}, team_choices=choices, auto_id=f"r{target}-%s",
-            label=_("Your reply to %(name)s") % {"name": name}))
-    elif kind == "edit":
-        edit_form = form_for("edit", lambda: EditForm(initial={"body": target_comment.body}, auto_id=f"e{target}-%s"))
-    # Focus: a form just opened, or the field a submitted form got wrong. Not on a live refresh:
-    # someone else's comment must not move this person's focus.
-    for form in (main_form, reply_form, edit_form):
-        if form is None or quiet:
-            continue
-        if (form.is_bound and form.errors) or (not form.is_bound and form is not main_form):
-            form.fields["body"].widget.attrs["data-focus-after-swap"] = ""
-
-    return {
-        "rec": rec,
-        "iep": rec.iep,
-        "thread": thread,
-        "resolved": resolved,
-        "resolved_by": thread.resolved_by if resolved else None,
-        "nodes": thread_nodes(comments, user=user, unread=unread, disciplines=disciplines, focus=focus or ""),
-        "comment_count": sum(1 for c in comments if not c.deleted),
-        # "Read" means read up to what this render showed, not what arrived after it.
-        "newest_id": max((c.id for c in comments), default=0),
-        "unread": unread,
-        "unread_total": sum(unread_by_rec.values()),
-        "may_post": may_post,
-        "may_change_state": bool(may_change_thread_state(user, thread)),
-        "is_district_admin": role_for(user, rec.iep.student) == Role.DISTRICT_ADMIN,
-        "open_kind": kind,
-        "open_id": target if kind else None,
-        "open_state": f"{kind}={target}" if kind else "",
-        "main_form": main_form,
-        "reply_form": reply_form,
-        "edit_form": edit_form,
-        "error": error,
-        "focus": focus,
-        "quiet": quiet,
-    }
 
 
 # ---------- rendering ----------
 
 def _render(request, rec, *, status=200, full_page=False, **state):
     """HTMX: the thread partial (plus the summary badges out of band). Otherwise the full page."""
-    context = _thread_context(request, rec, **state)
+    context = thread_context(request, rec, **state)
     if request.htmx and not full_page:
         context["oob"] = True
         response = render(request, "discussions/_thread_response.html", context, status=status)
@@ -181,7 +96,7 @@ def thread(request, recommendation_id):
         patch_vary_headers(response, ["HX-Request"])
         return response
     live = request.GET.get("live") == "1"
-    context = _thread_context(request, rec, open_form=_open_form(request.GET), quiet=live,
+    context = thread_context(request, rec, open_form=_open_form(request.GET), quiet=live,
                               focus="" if live else request.GET.get("focus", ""))
     context["oob"] = True
     return render(request, "discussions/_thread_response.html", context)
@@ -212,7 +127,7 @@ def comment_create(request, recommendation_id):
     team = list(team_for(rec.iep.student))
     parent = request.POST.get("parent", "")
     auto_id = f"r{parent}-%s" if parent.isdigit() else f"c{rec.id}-%s"
-    form = CommentForm(request.POST, team_choices=_team_choices(request.user, team, thread_), auto_id=auto_id)
+    form = CommentForm(request.POST, team_choices=team_choices(request.user, team, thread_), auto_id=auto_id)
     open_form = ("reply", int(parent)) if parent.isdigit() else None
     if form.is_valid():
         with FormRefusal() as refusal:
@@ -240,7 +155,7 @@ def comment_create(request, recommendation_id):
 def _rebind_without_parent(request, rec, team, thread_):
     data = request.POST.copy()
     data.pop("parent", None)
-    form = CommentForm(data, team_choices=_team_choices(request.user, team, thread_), auto_id=f"c{rec.id}-%s")
+    form = CommentForm(data, team_choices=team_choices(request.user, team, thread_), auto_id=f"c{rec.id}-%s")
     form.is_valid()
     return form
 

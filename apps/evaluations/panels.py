@@ -1,5 +1,5 @@
 """The IEP page's independent-evaluation section, registered with apps.ieps.panels in
-EvaluationsConfig.ready(). The section's list loads by HTMX (views.iep_panel); what is decided
+EvaluationsConfig.ready(). The section's list is rendered with the page (views.iep_panel refreshes it); what is decided
 here is whether the person may ask for one and whether findings wait for their consideration."""
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,10 +22,17 @@ def _awaiting_my_consideration(user, iep) -> list[EvaluationRequest]:
 
 
 def evaluation_section(request, iep) -> dict:
+    from django.template.loader import render_to_string
+
+    from .views import _panel_context
+
     user = request.user
     toc = [{"label": _("I have considered the findings"), "anchor": f"ack-button-{e.id}"}
            for e in _awaiting_my_consideration(user, iep)]
-    return {"may_request": may_request_for_student(user, iep.student), "toc": toc}
+    # The list is rendered with the page (the live client fetches it again only when an
+    # evaluation event arrives): opening the IEP page is one request.
+    panel_html = render_to_string("evaluations/_iep_panel.html", _panel_context(request, iep), request=request)
+    return {"may_request": may_request_for_student(user, iep.student), "toc": toc, "panel_html": panel_html}
 
 
 def register():

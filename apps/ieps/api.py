@@ -5,13 +5,15 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from apps.audit.recording import record_reads
-from apps.core.api import InputSerializer, TextField, WriteThrottle, paginate, query_params
+from apps.core.api import InputSerializer, TextField, WriteThrottle, paginate, paginate_rows, query_params
 from apps.students.api import StudentOut
 from apps.students.selectors import student_get_for, students_visible_to
 
 from . import services
 from .models import IEP, Position, Recommendation
-from .representations import IEPDetailOut, IEPOut, PositionOut, RecommendationOut, RecommendationVersionOut
+from .representations import (
+    IEPDetailOut, IEPOut, PositionOut, RecommendationOut, RecommendationVersionOut, recommendation_row,
+)
 from .selectors import (
     event_presenter_for,
     events_after,
@@ -128,7 +130,7 @@ class RecommendationListApi(APIView):
     @extend_schema(responses=RecommendationOut(many=True))
     def get(self, request, iep_id):
         iep = iep_get_for(request.user, iep_id)
-        return paginate(self, request, recommendations_of(iep, request.user), RecommendationOut)
+        return paginate_rows(self, request, recommendations_of(iep, request.user), recommendation_row)
 
     @extend_schema(request=RecommendationIn, responses={201: RecommendationOut})
     def post(self, request, iep_id):

@@ -4,6 +4,7 @@ from django.db.models import Count, Q, QuerySet
 from apps.core.errors import NotFound
 from apps.students.models import Membership, Role, active_membership_q
 from apps.students.selectors import may_see_student, membership_for, students_visible_to
+from apps.students.standing import Standing, standing_for
 
 from .models import (
     IEP, Event, EvaluatorScope, Position, PositionRecord, Recommendation, RecommendationVersion, Signature, Suggestion,
@@ -67,6 +68,18 @@ def recommendation_get_for(user, recommendation_id) -> Recommendation:
     if evaluator and not EvaluatorScope.objects.filter(membership=evaluator, recommendation=rec).exists():
         raise NotFound()
     return rec
+
+
+def recommendation_and_standing_for(user, recommendation_id) -> tuple[Recommendation, Standing]:
+    """The recommendation (404 as recommendation_get_for) and the person's standing on its child,
+    worked out once: the caller hands the standing on to the services and policy it calls."""
+    rec = Recommendation.objects.select_related("author", "iep__student").filter(id=recommendation_id).first()
+    if rec is None:
+        raise NotFound()
+    standing = standing_for(user, rec.iep.student)
+    if not standing.sees_recommendation(rec.id):
+        raise NotFound()
+    return rec, standing
 
 
 def recommendations_of(iep, user) -> QuerySet[Recommendation]:

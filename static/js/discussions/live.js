@@ -147,7 +147,7 @@ function listen(root, htmx) {
     if (document.visibilityState === "visible") document.querySelectorAll(".thread[data-unread]").forEach(markReadIfSeen);
   });
 
-  // Threads rendered with the page (the discussion's own page) count as opened.
+  // Threads rendered with the page (the discussion's own page, the IEP page's unread ones) count as opened.
   document.querySelectorAll(".thread[data-read-url]").forEach(markReadIfSeen);
   revealLinkedComment();
 
