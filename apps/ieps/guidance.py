@@ -51,3 +51,9 @@ def guidance_actions_for(recommendation) -> list[dict]:
 register_guidance_action(
     "position", _("Explain your view in your position"), "ieps:recommendation", anchor="#position-form", order=20,
     hint=_("Say what you see at home, with examples. The whole team reads it."))
+register_guidance_action(
+    "suggestion", _("Suggest a change"), "ieps:recommendation", anchor="#suggest", order=30,
+    hint=_("Propose a middle way, such as other minutes or another setting, and say why."))
+register_guidance_action(
+    "consent", _("Consent to the parts you agree with"), "ieps:consent", target="iep", order=40,
+    hint=_("Each recommendation is its own choice: what you decline stays open to discussion and evaluation."))

@@ -30,7 +30,7 @@ from apps.students.models import Role
 from apps.students.selectors import team_for
 
 from .events import event_append
-from .models import IEP, NoticeContact, Position, PriorWrittenNotice, Recommendation
+from .models import IEP, NoticeContact, Position, PriorWrittenNotice, Recommendation, Suggestion
 from .policy import may_issue_notice
 from .selectors import recommendation_get_for, recommendations_of
 
@@ -105,8 +105,22 @@ def record_source(recommendation: Recommendation) -> dict[str, list[str]]:
     return {"reasons": [recommendation.rationale], "data_used": data}
 
 
+def suggestions_source(recommendation: Recommendation) -> dict[str, list[str]]:
+    """A suggested change the author or the case manager declined is an option the district
+    considered and rejected, with the reason it gave (part 4)."""
+    lines = []
+    for suggestion in (Suggestion.objects.filter(recommendation=recommendation, status=Suggestion.Status.DECLINED)
+                       .select_related("author", "decided_by").order_by("id")):
+        changed = ", ".join(f"{field}: {value}" for field, value in sorted(suggestion.changes.items()))
+        lines.append(_("%(who)s suggested %(changes)s (%(reason)s). Declined by %(decider)s: %(note)s") % {
+            "who": suggestion.author.full_name, "changes": changed, "reason": suggestion.reason,
+            "decider": suggestion.decided_by.full_name if suggestion.decided_by else "", "note": suggestion.decision_note})
+    return {"options_considered": lines}
+
+
 register_draft_source(record_source)
 register_draft_source(positions_source)
+register_draft_source(suggestions_source)
 
 
 def notice_draft(recommendation: Recommendation) -> dict[str, str]:

@@ -90,7 +90,13 @@ def may_decide_recommendation(user, recommendation):
 
 @rules.predicate
 def may_record_position_on(user, recommendation):
-    return recommendation.iep.is_editable and may_take_position(user, recommendation.iep.student)
+    return positions_open_on(recommendation, recommendation.iep) and may_take_position(user, recommendation.iep.student)
+
+
+def positions_open_on(recommendation, iep) -> bool:
+    """Positions are taken while the IEP can change, and, once it is in effect, on the
+    recommendations the parents declined: those stay open to discussion and evaluation (API.md)."""
+    return iep.is_editable or (iep.status == IEP.Status.ACTIVE and recommendation.consent == "declined")
 
 
 # Suggested changes: anyone who may take a position may suggest; the recommendation's author or

@@ -23,6 +23,7 @@ from .models import (
     RecommendationVersion,
 )
 from .policy import (
+    positions_open_on,
     NEXT_STATUS,
     may_add_recommendation,
     may_change_iep_status,
@@ -257,8 +258,11 @@ def position_set(*, actor, recommendation: Recommendation, stance: str, basis: s
     # yet, so there is nothing else to lock) run one after the other, and a new version cannot
     # slip in between reading the version and saving the position on it; the IEP's, to read its
     # status as it is now.
-    rec = Recommendation.objects.select_for_update().only("id", "version", "iep_id").get(id=recommendation.id)
-    _require_editable(_locked_iep(recommendation.iep_id))
+    rec = Recommendation.objects.select_for_update().only("id", "version", "iep_id", "consent").get(
+        id=recommendation.id)
+    iep = _locked_iep(recommendation.iep_id)
+    if not positions_open_on(rec, iep):
+        _require_editable(iep)
     wanted = {"role": role_for(actor, student), "stance": stance, "basis": basis, "observed_in": observed_in,
               "examples": examples, "given_on_version": rec.version}
     position = Position.objects.filter(recommendation=recommendation, user=actor).first()

@@ -171,3 +171,21 @@ def test_the_list_and_the_pdf_follow_what_each_person_may_see(demo, api_as):
     for persona in ("parent.leo", "teacher.leo"):
         assert_error(api_as(persona).get(path), 404)
         assert_error(api_as(persona).get(disputed["pdf_url"]), 404)
+
+
+def test_a_declined_suggestion_is_drafted_as_an_option_considered_and_rejected(demo, ot_service):
+    from apps.ieps.suggestions import suggestion_create, suggestion_decline
+
+    suggestion = suggestion_create(actor=demo.parent_maya, recommendation=ot_service, changes={"minutes_per_week": 60},
+                                   reason="She tires by the second page at home", base_version=ot_service.version)
+    suggestion_decline(actor=demo.ot, suggestion=suggestion, note="Her school data shows the goals are met")
+    options = notice_draft(ot_service)["options_considered"]
+    assert "Elena Rivera suggested minutes_per_week: 60 (She tires by the second page at home)" in options
+    assert "Declined by Priya Natarajan: Her school data shows the goals are met" in options
+
+
+def test_the_guidance_links_to_suggesting_a_change_and_to_consent(demo, client, ot_service):
+    client.force_login(demo.parent_maya)
+    html = client.get(f"/recommendations/{ot_service.id}/guidance/").content.decode()
+    assert f'href="/recommendations/{ot_service.id}/#suggest"' in html
+    assert f'href="/ieps/{ot_service.iep_id}/consent/"' in html

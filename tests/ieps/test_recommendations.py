@@ -279,3 +279,21 @@ def test_positions_are_closed_once_the_iep_is_active(api_as, demo):
     answer = api_as("parent.maya").put(f"/api/v1/recommendations/{demo.maya_recs[0].id}/position/",
                                        {"stance": "agree"}, format="json")
     assert_error(answer, 409, "iep_locked")
+
+
+
+def test_on_an_active_iep_positions_stay_open_on_the_declined_recommendations_only(api_as, demo, client):
+    declined, consented = demo.maya_recs[0], demo.maya_recs[1]
+    give_every_parent_consent(demo.maya_iep, decline=[declined.id])
+    parent = api_as("parent.maya")
+    answer = parent.put(f"/api/v1/recommendations/{declined.id}/position/",
+                        {"stance": "disagree", "basis": "Still tired by the second page", "observed_in": "home"},
+                        format="json")
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["stance"] == "disagree"
+    assert_error(parent.put(f"/api/v1/recommendations/{consented.id}/position/", {"stance": "unsure"}, format="json"),
+                 409, "iep_locked")
+    # The page offers the form where the service takes it, and not where it refuses.
+    client.force_login(demo.parent_maya)
+    assert 'id="position-form"' in client.get(f"/recommendations/{declined.id}/").content.decode()
+    assert 'id="position-form"' not in client.get(f"/recommendations/{consented.id}/").content.decode()
