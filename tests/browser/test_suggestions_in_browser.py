@@ -26,7 +26,7 @@ def test_the_parent_suggests_45_minutes_and_the_ot_accepts_it(transactional_demo
     parent.goto(f"/recommendations/{rec.id}/")
     expect(parent.locator("#positions-live")).to_contain_text("Disputed")
     assert_accessible(parent, "recommendation page with the suggest form closed")
-    parent.get_by_text("Suggest a change", exact=True).click()
+    parent.locator("summary", has_text="Suggest a change").click()
     form = parent.locator("#suggestion-form")
     expect(form.get_by_label("Minutes a week")).to_have_value("30")
     assert_accessible(parent, "suggest form open")
