@@ -14,6 +14,10 @@ class WriteThrottle(UserRateThrottle):
     def allow_request(self, request, view):
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return True
+        # A method the route does not have writes nothing: it is answered 405, and spends none of
+        # the person's writes (DRF checks throttles before it looks for the handler).
+        if not hasattr(view, request.method.lower()):
+            return True
         return super().allow_request(request, view)
 
 

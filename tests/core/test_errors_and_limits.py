@@ -35,3 +35,17 @@ def test_one_persons_writes_do_not_use_up_anothers(api_as, demo):
     assert api_as("ot").put(path, {"stance": "agree"}, format="json").status_code == 200
     # Reads are not throttled.
     assert busy.get(f"/api/v1/recommendations/{demo.maya_recs[0].id}/positions/").status_code == 200
+
+
+def test_a_method_a_route_does_not_have_spends_none_of_the_persons_writes(demo):
+    from django.core.cache import cache
+    from django.test import Client
+
+    from tests.conftest import token_for
+
+    cache.clear()
+    client = Client(HTTP_AUTHORIZATION=f"Token {token_for(demo.admin)}")
+    for _ in range(80):  # more than the 60 writes a minute the throttle allows
+        assert client.delete("/api/v1/me/", content_type="application/json").status_code == 405
+    assert client.post(f"/api/v1/students/{demo.maya.id}/team/", {"email": "x"}, content_type="application/json"
+                       ).status_code == 400
