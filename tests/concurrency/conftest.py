@@ -13,7 +13,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ from django.conf import settings
 
 from tests.conftest import DEMO_PASSWORD, PERSONAS
 from tests.servers import free_port
+from tests.threads import at_once
 
 ROOT = Path(settings.BASE_DIR)
 SERVERS = 2
@@ -70,22 +70,7 @@ class Deployment:
     def at_once(self, *calls):
         """Runs each call (a function of nothing) in its own thread, all released together by a
         barrier; answers their results in order. The calls should hit different servers."""
-        barrier = threading.Barrier(len(calls), timeout=30)
-        results = [None] * len(calls)
-
-        def run(i, call):
-            barrier.wait()
-            try:
-                results[i] = call()
-            except Exception as error:  # noqa: BLE001 - the test reads it
-                results[i] = error
-
-        threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=90)
-        return results
+        return at_once(*calls, seconds=90)
 
     def twice(self, persona, method, path, body=None):
         """The same request by the same person, twice at the same moment, one to each server."""

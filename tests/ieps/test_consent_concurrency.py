@@ -1,38 +1,15 @@
 """Two answers at the same moment, each on its own database connection: the IEP's row lock makes
 them one after the other, so there is one activation, never two, and never a 500."""
-import threading
-
 import pytest
-from django.db import connection
 
 from apps.ieps import consent
 from apps.ieps.content_hash import content_hash
 from apps.ieps.models import IEP, Event, Signature
 from apps.students.models import Membership, Role
 from tests.consent import answers_for
+from tests.threads import at_once
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def _at_once(*calls):
-    barrier = threading.Barrier(len(calls), timeout=30)
-    results = [None] * len(calls)
-
-    def run(i, call):
-        barrier.wait()
-        try:
-            results[i] = call()
-        except Exception as error:  # noqa: BLE001 - the test reads it
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def _answer(user, iep, digest, decisions):
@@ -53,7 +30,7 @@ def test_two_parents_answering_at_once_activate_the_iep_once(transactional_demo)
     father = _father(demo)
     iep = IEP.objects.get(id=demo.maya_iep.id)
     digest, decisions = content_hash(iep), answers_for(iep)
-    results = _at_once(_answer(demo.parent_maya, iep, digest, decisions), _answer(father, iep, digest, decisions))
+    results = at_once(_answer(demo.parent_maya, iep, digest, decisions), _answer(father, iep, digest, decisions))
     assert not [r for r in results if isinstance(r, Exception)], results
     assert IEP.objects.get(id=iep.id).status == "active"
     assert Signature.objects.filter(iep=iep).count() == 2
@@ -65,7 +42,7 @@ def test_one_parent_answering_twice_at_once_is_one_answer(transactional_demo):
     _father(demo)  # still to answer: the IEP stays proposed
     iep = IEP.objects.get(id=demo.maya_iep.id)
     digest, decisions = content_hash(iep), answers_for(iep)
-    results = _at_once(_answer(demo.parent_maya, iep, digest, decisions),
+    results = at_once(_answer(demo.parent_maya, iep, digest, decisions),
                        _answer(demo.parent_maya, iep, digest, decisions))
     assert not [r for r in results if isinstance(r, Exception)], results
     assert Signature.objects.filter(iep=iep).count() == 1

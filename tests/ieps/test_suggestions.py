@@ -1,12 +1,11 @@
 """Suggested changes (issue 10, item 2; API.md): every transition and every refusal."""
-import threading
 
 import pytest
-from django.db import connection
 
 from apps.ieps.models import Event, Recommendation, RecommendationVersion, Suggestion
 from apps.notifications.models import Notification
 from tests.conftest import api_client_for
+from tests.threads import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -238,22 +237,9 @@ def test_two_accepts_at_once_one_wins_and_the_other_is_told(transactional_demo):
     rec = d.maya_recs[0]
     made = api_client_for(d.parent_maya).post(f"/api/v1/recommendations/{rec.id}/suggestions/", {
         "changes": {"minutes_per_week": 45}, "reason": "At home.", "base_version": 1}, format="json").json()
-    barrier = threading.Barrier(2)
-    answers = []
-
-    def accept(user):
-        try:
-            client = api_client_for(user)
-            barrier.wait(timeout=10)
-            answers.append(client.post(f"/api/v1/suggestions/{made['id']}/accept/", {}, format="json"))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=accept, args=(u,)) for u in (d.ot, d.casemanager)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+    clients = [api_client_for(u) for u in (d.ot, d.casemanager)]
+    answers = at_once(*(lambda c=c: c.post(f"/api/v1/suggestions/{made['id']}/accept/", {}, format="json")
+                        for c in clients))
 
     assert sorted(a.status_code for a in answers) == [200, 409]
     [refused] = [a for a in answers if a.status_code == 409]
