@@ -16,8 +16,10 @@ document.addEventListener("iep:event", (event) => {
   else if (type === "recommendation.updated") cards.add(data.id);
   else if (type === "position.updated") cards.add(data.recommendation);
   else if (type.startsWith("suggestion.")) cards.add(data.recommendation);
-  // A parent's answer or a staff signature changes the signatures section and what one may do.
-  else if (type.startsWith("iep.") || type === "consent.given" || type === "signature.added") {
+  // A parent's answer or a staff signature changes the signatures section and what one may do; a
+  // new prior written notice joins the notices list.
+  else if (type.startsWith("iep.") || type === "consent.given" || type === "signature.added" ||
+           type === "notice.issued") {
     document.dispatchEvent(new CustomEvent("iep:stale"));
   }
   else return;
