@@ -110,6 +110,8 @@ def _persona(route):
         return None
     if route.name.startswith("api:evaluation-request"):
         return "evaluator"  # assigned and attested: sees the request, its files and draft findings
+    if route.path.endswith("/paper-consent/"):
+        return "casemanager"  # only the case manager records a consent given on paper
     return "admin"
 
 
