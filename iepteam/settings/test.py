@@ -26,3 +26,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 
 # Heartbeats come at random moments; tests that are about them ask for them (override_settings).
 WEBSOCKET_HEARTBEAT_SECONDS = 600
+
+# The test process makes ORM calls from many short-lived threads and event loops (async consumer
+# tests, requests at the same moment) whose connections are never handed back the way a server's
+# request or a Celery task hands them back; over the whole suite a pool of 10 ran dry ("couldn't
+# get a connection after 10 s"). Tests connect per use, as before the pool, unless DB_POOL_SIZE asks
+# for one (bench/db_pool.py measures the pool under uvicorn).
+if "DB_POOL_SIZE" not in os.environ:
+    DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
