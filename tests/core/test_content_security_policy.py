@@ -27,6 +27,9 @@ ALLOWED = {("an inline style", "errors/500.html")}
 # E-mail bodies are read in mail programs, which take styles inline only; no page serves them, so
 # no page's policy applies to them (their links and text are tested in tests/notifications).
 ALLOWED |= {("an inline style", f"notifications/{name}.html") for name in ("email", "digest")}
+# PDF templates are rendered by WeasyPrint, which is refused every address (apps/core/pdf.py), so
+# their style must be inline; no page serves them as HTML.
+ALLOWED |= {("an inline style", "pdf/base.html")}
 
 
 def _templates():
