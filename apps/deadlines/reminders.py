@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from apps.accounts.models import DistrictMembership, User
 from apps.notifications.preferences import zone_of
 from apps.notifications.services import Message, NotifyBatch, notify
-from apps.students.policy import may_view_student
+from apps.students.standing import standings_for
 
 from .days import district_zone, reminder_moment
 from .models import Deadline, Participant, Reminder
@@ -134,12 +134,12 @@ class _Outcome:
         return len(self.sent)
 
 
-def _deliver(reminder: Reminder, now: datetime, out: _Outcome) -> None:
+def _deliver(reminder: Reminder, now: datetime, out: _Outcome, sees_child: bool) -> None:
     deadline = reminder.deadline
     if deadline.status != Deadline.Status.OPEN:
         out.stale.append(reminder.id)  # closing removes them; this only catches a close racing the claim
         return
-    if not may_view_student(reminder.user, deadline.student):
+    if not sees_child:
         # Taken off the team (or the engagement ended) since it was planned: nothing more about the child.
         out.stale.append(reminder.id)
         return
@@ -181,8 +181,12 @@ def sweep(now: datetime | None = None, batch_size: int | None = None) -> int:
             if not batch:
                 return sent
             out = _Outcome({r.user for r in batch})
+            # Who still sees each child, for the whole batch at once (the same rule as
+            # may_view_student: on the team, or an administrator of the child's district).
+            standings = standings_for({(r.user, r.deadline.student) for r in batch})
             for reminder in batch:
-                _deliver(reminder, now, out)
+                standing = standings.get((reminder.user_id, reminder.deadline.student_id))
+                _deliver(reminder, now, out, sees_child=standing is not None and standing.sees_child)
             sent += out.save(now)
 
 

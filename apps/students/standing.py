@@ -13,6 +13,7 @@ The evaluator's scope lives in `ieps` (above this app): `ieps` registers how to 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from apps.accounts.models import DistrictMembership
 from apps.accounts.selectors import admin_district_ids
 
 from .models import Membership, Role, active_membership_q
@@ -59,6 +60,31 @@ class Standing:
         if not self.sees_child:
             return False
         return not self.is_evaluator or recommendation_id in (self.scope or ())
+
+
+def standings_for(pairs) -> dict[tuple[int, int], Standing]:
+    """standing_for for many (user, student) pairs at once, keyed by (user id, student id), in two
+    queries whatever their number (plus one per evaluator's scope): a reminder sweep checks every
+    recipient of its batch this way instead of one membership query per reminder."""
+    pairs = {(user.id, student.id): (user, student) for user, student in pairs if user.is_authenticated}
+    if not pairs:
+        return {}
+    user_ids = {user_id for user_id, _student_id in pairs}
+    student_ids = {student_id for _user_id, student_id in pairs}
+    memberships = {(user_id, student_id): (membership_id, role) for user_id, student_id, membership_id, role in
+                   Membership.objects.filter(active_membership_q(), user_id__in=user_ids, student_id__in=student_ids)
+                   .values_list("user_id", "student_id", "id", "role")}
+    admin_of = set(DistrictMembership.objects.filter(user_id__in=user_ids, role=DistrictMembership.Role.ADMIN)
+                   .values_list("user_id", "district_id"))
+    standings = {}
+    for key, (user, student) in pairs.items():
+        membership_id, team_role = memberships.get(key, (None, None))
+        scope = None
+        if team_role == Role.EVALUATOR and _scope_reader:
+            scope = _scope_reader[0](membership_id)
+        standings[key] = Standing(student.id, user.id, team_role, membership_id,
+                                  (user.id, student.district_id) in admin_of, scope)
+    return standings
 
 
 def standing_for(user, student) -> Standing:

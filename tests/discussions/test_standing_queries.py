@@ -48,3 +48,18 @@ def test_the_standing_answers_what_the_policy_answers(demo):
             assert s.role == role_for(user, student), (persona, student.first_name)
             assert s.sees_child == (role_for(user, student) is not None)
             assert (s.scope is not None) == s.is_evaluator
+
+
+def test_many_standings_at_once_answer_what_one_at_a_time_answers(demo):
+    from django.contrib.auth.models import AnonymousUser
+
+    from apps.students.standing import standing_for, standings_for
+
+    people = [getattr(demo, p) for p in ("parent_maya", "ot", "admin", "evaluator", "parent_leo", "casemanager")]
+    pairs = [(user, student) for user in people for student in (demo.maya, demo.leo)]
+    with CaptureQueriesContext(connection) as captured:
+        many = standings_for(pairs + [(AnonymousUser(), demo.maya)])
+    assert many == {(user.id, student.id): standing_for(user, student) for user, student in pairs}
+    # Memberships and district administrators, once each for twelve pairs; the evaluator's scope
+    # (on Maya) at most one more.
+    assert len(captured.captured_queries) <= 3
