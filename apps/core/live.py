@@ -3,6 +3,7 @@ and clients catch up from it."""
 import asyncio
 import logging
 import os
+import threading
 
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
@@ -26,7 +27,12 @@ def broadcast(group: str, message: dict) -> None:
     if loop is not None:
         # In the server, the request hands the send to the event loop and goes on answering: it
         # waits neither for Redis nor for a fan-out the loop is in the middle of. Sends start in
-        # the order they were handed over.
+        # the order they were handed over. Inside a request they wait until its answer is sent
+        # (HoldLiveMessagesUntilAnswered), so the fan-out they start does not compete with it.
+        held = getattr(_holding, "messages", None)
+        if held is not None:
+            held.append((loop, group, message))
+            return
         loop.call_soon_threadsafe(_send_soon, group, message)
         return
     try:
@@ -43,6 +49,45 @@ def _server_loop():
         return None
     loop = getattr(local, "main_event_loop", None)
     return loop if loop is not None and loop.is_running() else None
+
+
+_holding = threading.local()
+
+
+def _release(held: list) -> None:
+    for loop, group, message in held:
+        loop.call_soon_threadsafe(_send_soon, group, message)
+    held.clear()
+
+
+class HoldLiveMessagesUntilAnswered:
+    """Middleware: the live messages a request broadcasts go out once its answer has been sent.
+
+    A comment's POST used to hand its event to the event loop at commit; the loop then wrote it to
+    every socket of the IEP while the same request was still finishing its answer, and with 1,000
+    listeners the POST took as long as the fan-out (bench/fanout.py). Held until the response is
+    closed (the server closes it after the last byte; Django then sends request_finished), the
+    fan-out starts when the answer is already on its way. The messages are the same, in the same
+    order; only the moment they leave moves, by the time the request takes after its commit.
+    Sync only, so that it runs in the view's thread (the held list is per thread)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        _holding.messages = held = []
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            _release(held)  # nothing committed is ever kept back
+            raise
+        finally:
+            _holding.messages = None
+        if held:
+            # Django's HttpResponse calls its resource closers from close(), after the server sent
+            # the body (ASGI and WSGI alike; the test client too).
+            response._resource_closers.append(lambda: _release(held))
+        return response
 
 
 _sending = set()

@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # Outside CSRF: under /api/ even its failure page answers in the contract's JSON shape.
     "apps.core.middleware.ApiBoundary",
+    # Live messages leave after the answer (a comment's POST does not wait on its own fan-out).
+    "apps.core.live.HoldLiveMessagesUntilAnswered",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "apps.core.middleware.PreferredLanguage",
