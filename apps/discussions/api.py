@@ -8,7 +8,7 @@ from apps.ieps.selectors import iep_get_for, recommendation_and_standing_for, re
 
 from . import services
 from .representations import CommentOut, comment_row
-from .selectors import comment_get_for, comments_of, thread_of, unread_counts_for
+from .selectors import comment_get_for, comments_listed, thread_of, unread_counts_for
 
 
 class CommentIn(InputSerializer):
@@ -35,7 +35,8 @@ class CommentListApi(APIView):
     @extend_schema(responses=CommentOut(many=True))
     def get(self, request, recommendation_id):
         rec = recommendation_get_for(request.user, recommendation_id)
-        return paginate_rows(self, request, comments_of(thread_of(rec)), comment_row)
+        return paginate_rows(self, request, comments_listed(thread_of(rec)),
+                             lambda comment: comment_row(comment, recommendation_id=rec.id))
 
     @extend_schema(request=CommentIn, responses={201: CommentOut})
     def post(self, request, recommendation_id):

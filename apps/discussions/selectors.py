@@ -24,6 +24,14 @@ def comments_of(thread) -> QuerySet[Comment]:
     return Comment.objects.filter(thread=thread).select_related("author", "thread").order_by("id")
 
 
+def comments_listed(thread) -> QuerySet[Comment]:
+    """comments_of for the list endpoint: only the columns its rows show (comment_row), the
+    author's name joined in; the thread is the one already in hand."""
+    return (comments_of(thread).select_related(None).select_related("author")
+            .only("id", "thread_id", "parent_id", "author_id", "author__full_name", "author_role", "body",
+                  "created_at", "edited_at", "deleted_at"))
+
+
 def threads_visible_to(user) -> QuerySet[Thread]:
     """Threads on visible recommendations, threads about them (an evaluator's questions), and the
     visible IEPs' free-standing threads."""

@@ -8,7 +8,7 @@ from apps.discussions.models import Comment, Thread
 from apps.discussions.representations import CommentOut, comment_row
 from apps.ieps.representations import RecommendationOut, recommendation_row
 from apps.ieps.selectors import recommendations_of
-from apps.discussions.selectors import comments_of, thread_of
+from apps.discussions.selectors import comments_listed, comments_of, thread_of
 
 
 def test_a_recommendation_row_is_what_its_serializer_answers(demo):
@@ -30,3 +30,11 @@ def test_a_comment_row_is_what_its_serializer_answers_live_edited_reply_and_dele
     assert len(comments) == 3
     for comment in comments:
         assert comment_row(comment) == dict(CommentOut(comment).data)
+    # The list endpoint's narrower rows answer the same, with no query per row.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        listed = [comment_row(c, recommendation_id=rec.id) for c in comments_listed(thread_of(rec))]
+    assert listed == [dict(CommentOut(c).data) for c in comments]
+    assert len(captured.captured_queries) == 2  # the thread, then its comments with their authors
