@@ -13,3 +13,8 @@ from iepteam.body_limit import RequestBodyLimit  # noqa: E402
 from iepteam.routing import websocket_application  # noqa: E402
 
 application = ProtocolTypeRouter({"http": RequestBodyLimit(django_asgi_app), "websocket": websocket_application})
+
+from apps.core.collector import freeze_survivors_of_full_collections  # noqa: E402
+
+# A server process holds thousands of long-lived sockets: full collections walk only what is new.
+freeze_survivors_of_full_collections()
