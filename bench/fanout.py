@@ -74,12 +74,17 @@ def api(base, path, payload=None, token=None):
         return json.loads(answer.read())
 
 
+# As README "Running at scale" runs it: uvicorn pings each socket every 60 s (a dead peer is
+# closed within 90 s); the app's own heartbeat (every 40 s) keeps proxies from closing it.
+SERVER_WS_PINGS = ["--ws-ping-interval", "60", "--ws-ping-timeout", "30"]
+
+
 def start_server(args, env, layer):
     env = dict(env, CHANNEL_LAYER=layer)
     server = subprocess.Popen(
         [PY, "-m", "uvicorn", "iepteam.asgi:application", "--host", "127.0.0.1", "--port", str(args.port),
          "--workers", str(args.workers), "--log-level", "warning", "--ws-max-size", "65536", "--ws", args.ws,
-         "--ws-per-message-deflate", "true" if args.deflate else "false"],
+         "--ws-per-message-deflate", "true" if args.deflate else "false", *SERVER_WS_PINGS],
         cwd=ROOT, env=env, start_new_session=True,
     )
     base = f"http://127.0.0.1:{args.port}"

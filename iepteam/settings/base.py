@@ -321,7 +321,10 @@ if os.environ.get("SECURITY_LOG_FILE"):
 # The IEP live channel (/ws/ieps/<id>/).
 WEBSOCKET_MAX_FRAME_BYTES = 64 * 1024
 WEBSOCKET_MAX_FRAMES_PER_MINUTE = 100
-WEBSOCKET_HEARTBEAT_SECONDS = 25
+# Under the 60 s idle timeout of common proxies (nginx, load balancers), so a quiet socket stays
+# open; a client that missed a live message sees the gap within this time. Each heartbeat is a
+# write to every socket: at 10,000 sockets, 25 s cost about 3% of a core (bench/idle.py).
+WEBSOCKET_HEARTBEAT_SECONDS = 40
 # How often an open socket re-checks its person's access (besides the moment a membership
 # expires, and the messages sent when one is revoked or the person signs out).
 WEBSOCKET_ACCESS_CHECK_SECONDS = 300

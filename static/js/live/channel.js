@@ -17,7 +17,7 @@
 
 const BASE_DELAY_MS = 1000;
 const MAX_DELAY_MS = 30000;
-const SILENCE_LIMIT_MS = 70000; // the server sends a heartbeat every 25 s
+const SILENCE_LIMIT_MS = 100000; // the server sends a heartbeat every 40 s
 const RESYNC_RETRY_MS = 5000;
 const CLOSE_NOT_SIGNED_IN = 4401;
 const CLOSE_NOT_ALLOWED = 4403;
