@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from apps.students.models import Role
 from apps.students.selectors import student_get_for
@@ -48,6 +49,7 @@ def _filtered(request, student):
 
 
 @login_required
+@require_GET
 def access_record_page(request, student_id):
     student = student_get_for(request.user, student_id)
     form, entries = _filtered(request, student)
@@ -66,6 +68,7 @@ def _cell(value: str) -> str:
 
 
 @login_required
+@require_GET
 def access_record_csv(request, student_id):
     student = student_get_for(request.user, student_id)
     _form, entries = _filtered(request, student)

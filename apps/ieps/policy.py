@@ -100,7 +100,8 @@ def positions_open_on(recommendation, iep) -> bool:
 
 
 # Suggested changes: anyone who may take a position may suggest; the recommendation's author or
-# the case manager decides; the suggester may take theirs back while it is open.
+# the case manager decides; the suggester may take theirs back while it is open. All of it only
+# while the IEP can change (apps/ieps/suggestions.py refuses the rest with iep_locked).
 may_suggest = may_take_position
 
 
@@ -109,22 +110,24 @@ def may_suggest_on(user, recommendation):
     return recommendation.iep.is_editable and may_suggest(user, recommendation.iep.student)
 
 
+def _suggestion_open(suggestion) -> bool:
+    return suggestion.status == Suggestion.Status.OPEN and suggestion.recommendation.iep.is_editable
+
+
 @rules.predicate
 def may_decide_suggestion(user, suggestion):
-    return suggestion.status == Suggestion.Status.OPEN and may_edit_recommendation(user, suggestion.recommendation)
+    return _suggestion_open(suggestion) and may_edit_recommendation(user, suggestion.recommendation)
 
 
 @rules.predicate
 def may_accept_suggestion(user, suggestion):
-    """Only on the version it was made on, and while the IEP can change (a new version)."""
-    rec = suggestion.recommendation
-    return (may_decide_suggestion(user, suggestion) and rec.iep.is_editable
-            and suggestion.base_version == rec.version)
+    """Only on the version it was made on (a new version over it)."""
+    return may_decide_suggestion(user, suggestion) and suggestion.base_version == suggestion.recommendation.version
 
 
 @rules.predicate
 def may_withdraw_suggestion(user, suggestion):
-    return suggestion.status == Suggestion.Status.OPEN and suggestion.author_id == user.id
+    return _suggestion_open(suggestion) and suggestion.author_id == user.id
 
 
 rules.add_perm("ieps.add_iep", may_create_iep)

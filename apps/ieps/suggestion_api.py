@@ -1,7 +1,7 @@
 """/api/v1/ suggested changes (API.md "Positions, suggested changes, consent and notices"), and the
 history of positions. Thin: validate, call one service or selector, shape the answer."""
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -75,31 +75,35 @@ class SuggestionListApi(APIView):
         return Response(SuggestionOut(suggestion).data, status=201)
 
 
-class SuggestionAcceptApi(APIView):
+# One step on a suggestion (API.md: accept, decline, withdraw): load it through the selector (404
+# when not visible), call this step's service with the body's validated fields, answer the
+# suggestion as it is now; the service decides who may and when. (A comment, not a docstring: the
+# schema would show a docstring as each step's description.)
+class _SuggestionStepApi(APIView):
     throttle_classes = [WriteThrottle]
+    service = None  # staticmethod(services.suggestion_<step>)
+    body = None  # the step's InputSerializer, when it takes one
 
     @extend_schema(request=None, responses=SuggestionOut)
     def post(self, request, suggestion_id):
         suggestion = suggestion_get_for(request.user, suggestion_id)
-        return Response(SuggestionOut(services.suggestion_accept(actor=request.user, suggestion=suggestion)).data)
+        fields = {}
+        if self.body is not None:
+            data = self.body(data=request.data)
+            data.is_valid(raise_exception=True)
+            fields = data.validated_data
+        return Response(SuggestionOut(self.service(actor=request.user, suggestion=suggestion, **fields)).data)
 
 
-class SuggestionDeclineApi(APIView):
-    throttle_classes = [WriteThrottle]
-
-    @extend_schema(request=DeclineIn, responses=SuggestionOut)
-    def post(self, request, suggestion_id):
-        suggestion = suggestion_get_for(request.user, suggestion_id)
-        data = DeclineIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        suggestion = services.suggestion_decline(actor=request.user, suggestion=suggestion, **data.validated_data)
-        return Response(SuggestionOut(suggestion).data)
+class SuggestionAcceptApi(_SuggestionStepApi):
+    service = staticmethod(services.suggestion_accept)
 
 
-class SuggestionWithdrawApi(APIView):
-    throttle_classes = [WriteThrottle]
+@extend_schema_view(post=extend_schema(request=DeclineIn))
+class SuggestionDeclineApi(_SuggestionStepApi):
+    service = staticmethod(services.suggestion_decline)
+    body = DeclineIn
 
-    @extend_schema(request=None, responses=SuggestionOut)
-    def post(self, request, suggestion_id):
-        suggestion = suggestion_get_for(request.user, suggestion_id)
-        return Response(SuggestionOut(services.suggestion_withdraw(actor=request.user, suggestion=suggestion)).data)
+
+class SuggestionWithdrawApi(_SuggestionStepApi):
+    service = staticmethod(services.suggestion_withdraw)

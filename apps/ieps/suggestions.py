@@ -84,6 +84,14 @@ def _locked(suggestion: Suggestion) -> Suggestion:
             .get(id=suggestion.id))
 
 
+def _require_iep_editable(iep_id: int) -> None:
+    """Suggestions change only while their IEP can: once it is signed (active, superseded) its
+    recommendations are immutable (API.md), and so is what was suggested on them. Creating,
+    accepting, declining and withdrawing are all refused alike (409 iep_locked), here and nowhere
+    else. The IEP's row is read under lock, so a step cannot interleave with its activation."""
+    _require_editable(_locked_iep(iep_id))
+
+
 def _require_open(suggestion: Suggestion) -> None:
     if suggestion.status != OPEN:
         raise Conflict(_("This suggestion was already %(status)s.") % {"status": suggestion.get_status_display().lower()},
@@ -98,7 +106,7 @@ def suggestion_create(*, actor, recommendation: Recommendation, changes: dict, r
         raise Forbidden(_("Only members of the child's team suggest changes."))
     rec = Recommendation.objects.select_for_update(of=("self",)).select_related("iep", "author").get(
         id=recommendation.id)
-    _require_editable(_locked_iep(rec.iep_id))
+    _require_iep_editable(rec.iep_id)
     if not reason.strip():
         raise ApplicationError(_("Say why you suggest it."), fields={"reason": [_("Required.")]})
     if not 1 <= base_version <= rec.version:
@@ -154,7 +162,7 @@ def suggestion_accept(*, actor, suggestion: Suggestion) -> Suggestion:
             _("This suggestion was made on version %(base)s; the recommendation is now at version %(now)s. "
               "Compare what changed since, then suggest again or decline it.")
             % {"base": suggestion.base_version, "now": rec.version}, code="stale_suggestion")
-    _require_editable(rec.iep)
+    _require_iep_editable(rec.iep_id)
     note = _("Suggestion %(id)s: suggested by %(author)s, accepted by %(actor)s") % {
         "id": suggestion.id, "author": suggestion.author.full_name, "actor": actor.full_name}
     rec = recommendation_update(actor=actor, recommendation=rec, change_note=note[:500], **suggestion.changes)
@@ -175,6 +183,7 @@ def suggestion_decline(*, actor, suggestion: Suggestion, note: str) -> Suggestio
         raise ApplicationError(_("Say why you decline it: the suggester and the team read it."),
                                fields={"note": [_("Required.")]})
     _require_open(suggestion)
+    _require_iep_editable(suggestion.recommendation.iep_id)
     _decide(actor, suggestion, Suggestion.Status.DECLINED, note)
     _event(suggestion, "suggestion.declined", actor)
     _notify_suggester(actor, suggestion)
@@ -187,6 +196,7 @@ def suggestion_withdraw(*, actor, suggestion: Suggestion) -> Suggestion:
     if suggestion.author_id != actor.id:
         raise Forbidden(_("Only the person who suggested it may withdraw a suggestion."))
     _require_open(suggestion)
+    _require_iep_editable(suggestion.recommendation.iep_id)
     _decide(actor, suggestion, Suggestion.Status.WITHDRAWN)
     _event(suggestion, "suggestion.withdrawn", actor)
     return suggestion

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
 from apps.accounts.selectors import admin_district_ids
 from apps.audit.recording import record_reads
@@ -53,7 +54,8 @@ ROLE_LABELS = dict(Role.choices)
 
 
 # Pages are for signed-in people; NotFound/Forbidden from selectors and services become the
-# 404/403 pages in apps.core.middleware.
+# 404/403 pages in apps.core.middleware. A page or fragment that only shows is also require_GET
+# (inside `page`, as everywhere): a POST to it is a mistake, answered 405, not the page again.
 page = login_required
 
 
@@ -73,6 +75,7 @@ GROUP_OF_ROLE = {
 
 
 @page
+@require_GET
 def home(request):
     """Parents see their children, staff their caseload, administrators the district."""
     # Each child's IEPs through the same visibility as everything else (an evaluator's stops at
@@ -95,6 +98,7 @@ def home(request):
 
 
 @page
+@require_GET
 def student_page(request, student_id):
     student = student_get_for(request.user, student_id)
     return render_student_page(request, student)
@@ -120,6 +124,7 @@ def render_student_page(request, student, *, iep_form=None, status=200):
 
 
 @page
+@require_GET
 def iep_page(request, iep_id):
     iep = iep_get_for(request.user, iep_id)
     return render_iep_page(request, iep)
@@ -250,6 +255,7 @@ def _comparison(request, versions):
 
 
 @page
+@require_GET
 def recommendation_page(request, recommendation_id):
     rec = recommendation_get_for(request.user, recommendation_id)
     return render_recommendation_page(request, rec)
@@ -316,6 +322,7 @@ def _card_context(request, rec):
 
 
 @page
+@require_GET
 def recommendation_card(request, recommendation_id):
     """One recommendation as the IEP page shows it, for the live client to swap in after a change."""
     rec = recommendation_get_for(request.user, recommendation_id)
@@ -323,6 +330,7 @@ def recommendation_card(request, recommendation_id):
 
 
 @page
+@require_GET
 def recommendation_item(request, recommendation_id):
     """A new recommendation's whole list item (its card and the panels higher apps put in it), for
     the live client to add to an open IEP page. Not logged again, like the card."""
@@ -333,6 +341,7 @@ def recommendation_item(request, recommendation_id):
 
 
 @page
+@require_GET
 def recommendation_positions(request, recommendation_id):
     """The recommendation page's positions (summary and list), for the live client to fetch again."""
     rec = recommendation_get_for(request.user, recommendation_id)
@@ -345,6 +354,7 @@ def recommendation_positions(request, recommendation_id):
 
 
 @page
+@require_GET
 def recommendation_suggestions(request, recommendation_id):
     """The recommendation page's suggestions, for the live client to fetch again."""
     rec = recommendation_get_for(request.user, recommendation_id)

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.errors import Forbidden
 from apps.core.forms import FormRefusal, apply_service_error, form_done
@@ -39,6 +39,7 @@ def _render(request, student, *, invite_form=None, notice="", status=200):
 
 
 @login_required
+@require_GET
 def team_page(request, student_id):
     return _render(request, _managed_student(request, student_id))
 

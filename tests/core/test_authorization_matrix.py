@@ -187,23 +187,28 @@ EXPECTED = {
     ("students:invitation_accept", "GET"): "200 200 200 200 200 200 200 200 200 200 | 200 200 200 200 200 200 200 200 200 200",
     ("students:invitation_accept", "POST"): "302 200 200 200 200 200 200 200 200 200 | 302 200 200 200 200 200 200 200 200 200",
     ("students:team", "GET"): "302 200 200 403 403 404 403 404 404 403 | 302 200 200 404 404 403 404 403 404 404",
-    ("students:team", "POST"): "302 200 200 403 403 404 403 404 404 403 | 302 200 200 404 404 403 404 403 404 404",
+    # Pages and fragments that only show are require_GET (inside login_required, like every
+    # restricted page): a POST is a visitor's sign-in redirect and 405 for everyone signed in, before
+    # any record is looked up, so it tells nobody whether the record exists. This row and the other
+    # POST rows of 405s below used to repeat their GET answers; tests/core/test_page_methods.py keeps
+    # a new read-only page from doing so again.
+    ("students:team", "POST"): "302 405 405 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405 405 405",
     ("students:team_invite", "POST"): "302 302 302 403 403 404 403 404 404 403 | 302 302 302 404 404 403 404 403 404 404",
     ("students:invitation_resend", "POST"): "302 302 302 403 403 404 403 404 404 403 | 302 302 302 404 404 403 404 403 404 404",
     ("students:invitation_cancel", "POST"): "302 302 302 403 403 404 403 404 404 403 | 302 302 302 404 404 403 404 403 404 404",
     ("students:member_remove", "POST"): "302 302 302 403 403 404 403 404 404 403 | 302 302 302 404 404 403 404 403 404 404",
     # The record of access: the child's parents and the district's administrators.
     ("audit:access_record", "GET"): "302 200 403 403 403 404 200 404 404 403 | 302 200 403 404 404 403 404 200 404 404",
-    ("audit:access_record", "POST"): "302 200 403 403 403 404 200 404 404 403 | 302 200 403 404 404 403 404 200 404 404",
+    ("audit:access_record", "POST"): "302 405 405 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405 405 405",
     ("audit:access_record_csv", "GET"): "302 200 403 403 403 404 200 404 404 403 | 302 200 403 404 404 403 404 200 404 404",
-    ("audit:access_record_csv", "POST"): "302 200 403 403 403 404 200 404 404 403 | 302 200 403 404 404 403 404 200 404 404",
+    ("audit:access_record_csv", "POST"): "302 405 405 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405 405 405",
     ("ieps:home", "GET"): "302 200 200 200 200 200 200 200 200 200",
-    ("ieps:home", "POST"): "302 200 200 200 200 200 200 200 200 200",
+    ("ieps:home", "POST"): "302 405 405 405 405 405 405 405 405 405",
     ("ieps:student", "GET"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
-    ("ieps:student", "POST"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
+    ("ieps:student", "POST"): "302 405 405 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405 405 405",
     ("ieps:iep_create", "POST"): "302 302 302 403 403 404 403 404 404 403 | 302 302 302 404 404 403 404 403 404 404",
     ("ieps:iep", "GET"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
-    ("ieps:iep", "POST"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
+    ("ieps:iep", "POST"): "302 405 405 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405 405 405",
     ("ieps:iep_dates", "POST"): "302 422 422 403 403 404 403 404 404 403 | 302 302 302 404 404 403 404 403 404 404",
     ("ieps:iep_status", "POST"): "302 302 302 403 403 404 403 404 404 403 | 302 302 302 404 404 403 404 403 404 404",
     ("ieps:consent", "GET"): "302 403 403 403 403 404 200 404 404 403 | 302 403 403 404 404 403 404 200 404 404",
@@ -214,11 +219,11 @@ EXPECTED = {
     ("ieps:amendment", "POST"): "302 403 409 403 403 404 403 404 404 403 | 302 403 409 404 404 403 404 403 404 404",
     ("ieps:recommendation_create", "POST"): "302 403 302 302 302 404 403 404 404 403 | 302 403 302 404 404 302 404 403 404 404",
     ("ieps:recommendation", "GET"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
-    ("ieps:recommendation", "POST"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
+    ("ieps:recommendation", "POST"): "302 405 405 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405 405 405",
     ("ieps:recommendation_card", "GET"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
-    ("ieps:recommendation_card", "POST"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
+    ("ieps:recommendation_card", "POST"): "302 405 405 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405 405 405",
     ("ieps:recommendation_item", "GET"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
-    ("ieps:recommendation_item", "POST"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
+    ("ieps:recommendation_item", "POST"): "302 405 405 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405 405 405",
     # The author or the case manager revises and withdraws; the case manager records the decision.
     ("ieps:recommendation_revise", "POST"): "302 403 302 302 403 404 403 404 404 403 | 302 403 302 404 404 302 404 403 404 404",
     ("ieps:recommendation_decide", "POST"): "302 403 302 403 403 404 403 404 404 403 | 302 403 302 404 404 403 404 403 404 404",
@@ -229,9 +234,9 @@ EXPECTED = {
     # The guidance for a parent who disagrees is a page anyone who sees the recommendation may read.
     ("ieps:guidance", "GET"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
     ("ieps:recommendation_positions", "GET"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
-    ("ieps:recommendation_positions", "POST"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
+    ("ieps:recommendation_positions", "POST"): "302 405 405 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405 405 405",
     ("ieps:recommendation_suggestions", "GET"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
-    ("ieps:recommendation_suggestions", "POST"): "302 200 200 200 200 404 200 404 404 200 | 302 200 200 404 404 200 404 200 404 404",
+    ("ieps:recommendation_suggestions", "POST"): "302 405 405 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405 405 405",
     ("ieps:suggestion_create", "POST"): "302 403 302 302 302 404 302 404 404 403 | 302 403 302 404 404 302 404 302 404 404",
     ("ieps:suggestion_accept", "POST"): "302 403 302 302 403 404 403 404 404 403 | 302 403 302 404 404 302 404 403 404 404",
     ("ieps:suggestion_decline", "POST"): "302 403 302 302 403 404 403 404 404 403 | 302 403 302 404 404 302 404 403 404 404",
@@ -317,6 +322,12 @@ def _template_row(key, method, route):
     return f'    ("{key}", "{method}"): "{groups}",'
 
 
+def _refuses(row):
+    """A row for a method the route does not have: kept on purpose when it says so, 405 for every
+    signed-in persona (and the sign-in redirect for a visitor); any other answer is a stale row."""
+    return all(group.split()[1:] == ["405"] * (len(COLUMNS) - 1) for group in row.split("|"))
+
+
 def test_every_route_of_the_url_configuration_has_a_row():
     routes = _routes_by_key()
     missing = [_template_row(key, method, entry["route"])
@@ -326,7 +337,8 @@ def test_every_route_of_the_url_configuration_has_a_row():
         f"{len(missing)} route(s) of the URL configuration have no row in EXPECTED "
         f"(tests/core/test_authorization_matrix.py). Add these, with each ??? replaced by the answer API.md "
         f"says that column must get ({' '.join(COLUMNS)}; Maya's record | Leo's):\n" + "\n".join(missing))
-    stale = [key for key in EXPECTED if key[0] not in routes or key[1] not in routes[key[0]]["methods"]]
+    stale = [key for key in EXPECTED if key[0] not in routes
+             or (key[1] not in routes[key[0]]["methods"] and not _refuses(EXPECTED[key]))]
     assert not stale, f"rows for routes or methods the URL configuration no longer has: {stale}"
 
 

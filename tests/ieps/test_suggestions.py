@@ -5,6 +5,7 @@ import pytest
 from apps.ieps.models import Event, Recommendation, RecommendationVersion, Suggestion
 from apps.notifications.models import Notification
 from tests.conftest import api_client_for
+from tests.core.contract import assert_error
 from tests.threads import at_once
 
 pytestmark = pytest.mark.django_db
@@ -200,6 +201,23 @@ def test_an_open_suggestion_is_not_accepted_after_the_iep_became_active(demo, ap
     answer = act(api_as, "ot", open_suggestion["id"], "accept")
     assert answer.status_code == 409 and error_code(answer) == "iep_locked"
     assert Suggestion.objects.get().status == "open"
+
+
+@pytest.mark.parametrize("status", ["active", "superseded"])
+@pytest.mark.parametrize("persona,step,body", [("ot", "decline", {"note": "School data say 30 is enough."}),
+                                               ("parent.maya", "withdraw", {}), ("ot", "accept", {})])
+def test_no_step_on_a_suggestion_of_a_signed_iep_and_nothing_is_saved(demo, api_as, open_suggestion, status, persona,
+                                                                       step, body):
+    from apps.ieps.models import IEP
+
+    IEP.objects.filter(id=demo.maya_iep.id).update(status=status)
+    events, notifications = Event.objects.count(), Notification.objects.count()
+
+    assert_error(act(api_as, persona, open_suggestion["id"], step, body), 409, "iep_locked")
+
+    suggestion = Suggestion.objects.get()
+    assert (suggestion.status, suggestion.decided_by, suggestion.decision_note) == ("open", None, "")
+    assert (Event.objects.count(), Notification.objects.count()) == (events, notifications)
 
 
 def test_each_step_is_an_event_about_its_recommendation(demo, api_as, ot_service):

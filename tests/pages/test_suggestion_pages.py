@@ -112,6 +112,24 @@ def test_withdraw_by_someone_else_is_403_and_the_other_family_404(demo, ot_servi
     assert Suggestion.objects.get().status == "withdrawn"
 
 
+@pytest.mark.parametrize("persona,step", [("ot", "decline"), ("parent_maya", "withdraw")])
+def test_on_a_signed_iep_the_page_offers_no_step_and_refuses_one_posted_anyway(demo, ot_service, made, persona, step):
+    from apps.ieps.models import IEP
+
+    IEP.objects.filter(id=demo.maya_iep.id).update(status=IEP.Status.ACTIVE)
+    client = signed_in(getattr(demo, persona))
+    item = page_text(client.get(f"/recommendations/{ot_service.id}/")).split(f'id="suggestion-{made.id}"')[1]
+    for button in ("Accept: make it a new version", "Decline with this note", "Withdraw my suggestion"):
+        assert button not in item
+
+    # A page opened before the IEP was signed still has the form.
+    response = client.post(f"/suggestions/{made.id}/{step}/", {"note": "School data say 30 is enough."})
+
+    assert response.status_code == 409
+    assert "This IEP is Active; it cannot be changed." in page_text(response)
+    assert Suggestion.objects.get().status == "open"
+
+
 def test_a_stale_suggestion_shows_what_changed_since_and_offers_no_accept(demo, ot_service, made, api_as):
     api_as("ot").patch(f"/api/v1/recommendations/{ot_service.id}/", {"setting": "In class"}, format="json")
     client = signed_in(demo.ot)
