@@ -33,7 +33,7 @@ class IEPConsumer(HubSocket, AsyncWebsocketConsumer):
     scoped = False
     expires_at = None
     listening = False
-    beat_timer = None
+    beat_tick = None
     groups_joined = ()
 
     async def __call__(self, scope, receive, send):
@@ -90,9 +90,7 @@ class IEPConsumer(HubSocket, AsyncWebsocketConsumer):
         await self._leave()
 
     async def _leave(self):
-        if self.beat_timer is not None:
-            self.beat_timer.cancel()
-            self.beat_timer = None
+        fanout.cancel_beat(self)
         if self.listening:
             self.listening = False
             for group in self.groups_joined:
