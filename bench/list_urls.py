@@ -4,6 +4,7 @@ them). They live here, not in the product: they exist only to be the yardstick.
 
 Each does what the product must do too (the token check, the child's visibility, the page
 envelope) and nothing else: one `.values()` query per list, dicts built by hand."""
+from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
 from django.urls import include, path
 from rest_framework.renderers import JSONRenderer
@@ -13,6 +14,7 @@ from apps.discussions import formatting
 from apps.discussions.models import Comment, Thread
 from apps.ieps.selectors import hidden_recommendation_ids, iep_get_for, recommendation_get_for
 from apps.ieps.models import Recommendation
+from apps.ieps.representations import summary_state
 from iepteam.urls import urlpatterns as product
 
 PAGE = 50
@@ -48,15 +50,20 @@ def recommendations_values(request, iep_id):
     iep = iep_get_for(user, iep_id)
     hidden = hidden_recommendation_ids(user, iep)
     query = Recommendation.objects.filter(iep=iep).exclude(id__in=hidden).order_by("id")
+    counts = {f"n_{stance}": Count("positions", filter=Q(positions__stance=stance), distinct=True)
+              for stance in ("agree", "disagree", "unsure")}
     rows = [{
         "id": r["id"], "iep": r["iep_id"], "author": {"id": r["author_id"], "full_name": r["author__full_name"]},
         "area": r["area"], "kind": r["kind"], "title": r["title"], "description": r["description"],
         "rationale": r["rationale"], "minutes_per_week": r["minutes_per_week"], "setting": r["setting"],
         "status": r["status"], "version": r["version"], "created_at": _when(r["created_at"]),
         "updated_at": _when(r["updated_at"]),
+        "positions_summary": {"agree": r["n_agree"], "disagree": r["n_disagree"], "unsure": r["n_unsure"],
+                              "state": summary_state(r["n_agree"], r["n_disagree"], r["n_unsure"])},
+        "consent": r["consent"],
     } for r in query.values("id", "iep_id", "author_id", "author__full_name", "area", "kind", "title", "description",
                             "rationale", "minutes_per_week", "setting", "status", "version", "created_at",
-                            "updated_at")[:PAGE]]
+                            "updated_at", "consent", **counts)[:PAGE]]
     return _page(request, rows, query.count(), request.path)
 
 
