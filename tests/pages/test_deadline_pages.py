@@ -129,3 +129,15 @@ def test_a_timed_deadline_reads_in_the_readers_zone_with_the_zone_named(demo, cl
     html = page(client, demo.casemanager, f"/deadlines/{meeting.id}/")
     shown = html.split('<time datetime="', 1)[1].split("</time>", 1)[0]
     assert "9 a.m. CST" in shown and "UTC" not in shown, shown
+
+
+@pytest.mark.parametrize("persona, url", [("parent_maya", "/notifications/settings/"), ("admin", "/deadlines/settings/"),
+                                          ("admin", "/deadlines/school-calendar/")])
+def test_every_hint_a_control_points_to_is_on_the_page(demo, client, persona, url):
+    """aria-describedby names the hint a screen reader reads with the control: it must exist."""
+    import re
+
+    html = page(client, getattr(demo, persona), url)
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    described = [ref for refs in re.findall(r'aria-describedby="([^"]+)"', html) for ref in refs.split()]
+    assert described and not [ref for ref in described if ref not in ids]
