@@ -6,7 +6,6 @@ Reads go through the selectors (404 for what a person may not know exists), writ
 service each; who may do what is asked of policy.py, never decided here. Every form posts without
 JavaScript; HTMX swaps the IEP panel and the queue's rows in place, and evaluations.js uploads the
 report through the API with a progress bar."""
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -35,6 +34,7 @@ from apps.core.forms import FormRefusal, apply_service_error
 from apps.core.request_body import takes_large_body
 
 from . import services, uploads
+from .services.deadlines import decision_due_for
 from .forms import (
     ApproveForm,
     AssignForm,
@@ -235,10 +235,12 @@ def request_new(request, iep_id):
             messages.success(request, _("Your request was sent. The district must answer by %(date)s.") % {
                 "date": date_format(e.decision_due, "DATE_FORMAT")})
             return redirect("evaluations:detail", e.id)
+    # The date the request itself will be given: the district's own period, on its calendar
+    # (15 school days in Texas), not the federal default; "days from today" stays calendar days.
+    decision_due = decision_due_for(iep)
     return render(request, "evaluations/request_form.html", {
         "iep": iep, "student": iep.student, "form": form, "recs": {r.id: r for r in recs},
-        "decision_days": settings.EVALUATION_DECISION_DAYS,
-        "decision_due": timezone.localdate() + timedelta(days=settings.EVALUATION_DECISION_DAYS),
+        "decision_days": (decision_due - timezone.localdate()).days, "decision_due": decision_due,
     }, status=422 if form.errors else 200)
 
 

@@ -116,3 +116,28 @@ def test_the_attention_panel_speaks_spanish(demo, client, language):
     client.cookies["django_language"] = language
     html = client.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert "Revisión anual de Maya" in html
+
+
+def test_a_timed_deadline_reads_in_the_readers_zone_with_the_zone_named(demo, client):
+    """A meeting at 15:00 UTC is 9 a.m. in Chicago: the page says so, never "UTC" beside a local time."""
+    from apps.deadlines.services import deadline_create
+
+    with time_machine.travel(datetime(2026, 12, 1, 9, tzinfo=NY), tick=False):
+        meeting = deadline_create(actor=demo.casemanager, student=demo.maya, kind=Kind.MEETING,
+                                  subject="Team meeting", due_at=datetime(2027, 1, 12, 15, tzinfo=ZoneInfo("UTC")))
+    client.cookies["tz"] = "America/Chicago"
+    html = page(client, demo.casemanager, f"/deadlines/{meeting.id}/")
+    shown = html.split('<time datetime="', 1)[1].split("</time>", 1)[0]
+    assert "9 a.m. CST" in shown and "UTC" not in shown, shown
+
+
+@pytest.mark.parametrize("persona, url", [("parent_maya", "/notifications/settings/"), ("admin", "/deadlines/settings/"),
+                                          ("admin", "/deadlines/school-calendar/")])
+def test_every_hint_a_control_points_to_is_on_the_page(demo, client, persona, url):
+    """aria-describedby names the hint a screen reader reads with the control: it must exist."""
+    import re
+
+    html = page(client, getattr(demo, persona), url)
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    described = [ref for refs in re.findall(r'aria-describedby="([^"]+)"', html) for ref in refs.split()]
+    assert described and not [ref for ref in described if ref not in ids]

@@ -130,6 +130,25 @@ def test_the_request_form_explains_the_option_in_plain_words(demo, persona, sett
     assert '<fieldset class="choices"' in html and "<legend" in html
 
 
+def test_the_request_form_promises_the_date_of_the_districts_own_period(demo):
+    """Texas counts 15 school days: the form must give the parent the date the request will get,
+    not the federal 60 calendar days."""
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from apps.deadlines.models import DeadlinePeriod
+
+    DeadlinePeriod.objects.create(district=demo.maya.district, kind="evaluation_decision", count=15, unit="school")
+    with time_machine.travel(timezone.datetime(2027, 3, 5, 10, tzinfo=ZoneInfo("America/New_York")), tick=False):
+        html = text_of(signed_in(demo.parent_maya).get(f"/ieps/{demo.maya_iep.id}/evaluations/new/"))
+        # 15 school days after Friday 5 March 2027 (no closed days): Friday 26 March, 21 days away.
+        assert f"<strong>{date_format(date(2027, 3, 26), 'DATE_FORMAT')}</strong> (21 days from today)" in html
+        e = services.evaluation_request_create(actor=demo.parent_maya, iep=demo.maya_iep,
+                                               recommendation_ids=[demo.maya_recs[0].id])
+    assert e.decision_due == date(2027, 3, 26)
+
+
 def test_a_clinician_may_read_but_not_request_and_outsiders_get_404(demo):
     assert signed_in(demo.ot).get(f"/ieps/{demo.maya_iep.id}/evaluations/new/").status_code == 403
     for persona in [*OUTSIDERS, "evaluator"]:

@@ -199,3 +199,20 @@ def test_the_recommendation_page_and_the_suggestion_list_take_the_same_queries_f
             assert api.get(f"/api/v1/recommendations/{rec.id}/suggestions/?page_size=50").status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1], counts
+
+
+def test_a_suggestions_time_is_written_in_the_readers_zone_with_the_zone_named(demo, ot_service):
+    """Like every time on the pages (the comments beside it): local, and named, never a bare UTC time."""
+    from datetime import datetime, timezone as tz
+
+    import time_machine
+
+    with time_machine.travel(datetime(2027, 1, 12, 15, 0, tzinfo=tz.utc), tick=False):
+        made = suggestions.suggestion_create(actor=demo.parent_maya, recommendation=ot_service,
+                                             changes={"minutes_per_week": 45}, reason="She tires at home.",
+                                             base_version=1)
+    client = signed_in(demo.parent_maya)
+    client.cookies["tz"] = "America/Chicago"
+    html = page_text(client.get(f"/recommendations/{ot_service.id}/"))
+    card = html.split(f'id="suggestion-{made.id}"', 1)[1].split("</li>", 1)[0]
+    assert "Jan. 12, 2027, 9 a.m. CST" in card, card[:400]
