@@ -134,7 +134,8 @@ def _detail_context(request, e, *, decision_forms=None, assign_form=None, questi
     version = findings_version_for(user, e)
     state = acknowledgement_state(e)
     context = {
-        "e": e, "iep": e.iep, "student": e.iep.student, "standing": standing, "timeline": _timeline(e), "version": version,
+        "e": e, "iep": e.iep, "student": e.iep.student, "standing": standing, "timeline": _timeline(e),
+        "version": version,
         "rows": _side_by_side(user, e, version), "files": files_for(user, e), "state": state,
         "role_labels": ROLE_LABELS, "requester_role": ROLE_LABELS.get(role_on_team(e, e.requested_by_id), ""),
         "disciplines": _disciplines(e.iep.student) if version else {},

@@ -61,7 +61,8 @@ def test_the_standing_answers_what_the_policy_answers(demo):
     about_iep = [ieps_policy.may_edit_iep_dates, ieps_policy.may_add_recommendation_to, ieps_policy.may_sign_iep,
                  ieps_policy.may_answer_consent, ieps_policy.may_download_signed_iep, ieps_policy.iep_status_steps_for]
     about_rec = [ieps_policy.may_revise_recommendation, ieps_policy.may_decide_recommendation,
-                 ieps_policy.may_record_position_on, ieps_policy.may_suggest_on, ieps_policy.may_withdraw_recommendation,
+                 ieps_policy.may_record_position_on, ieps_policy.may_suggest_on,
+                 ieps_policy.may_withdraw_recommendation,
                  ieps_policy.may_issue_notice, ieps_policy.shows_disagreement_guidance,
                  lambda who, rec: discussions_policy.may_post_in(who, thread_of(rec)),
                  lambda who, rec: discussions_policy.may_change_thread_state(who, thread_of(rec))]
