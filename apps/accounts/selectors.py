@@ -1,18 +1,19 @@
 from .models import DistrictMembership
 
 
+def admin_districts_of(user):
+    """The districts this person administers, as a subquery for a list's filter (no query of its own)."""
+    if not user.is_authenticated:
+        return DistrictMembership.objects.none().values("district_id")
+    return DistrictMembership.objects.filter(user=user, role=DistrictMembership.Role.ADMIN).values("district_id")
+
+
 def admin_district_ids(user) -> list[int]:
+    """Read every time, not kept on the user: someone made (or no longer) an administrator is seen
+    at once, by the request that changed it and by a socket open for hours."""
     if not user.is_authenticated:
         return []
-    cached = getattr(user, "_admin_district_ids", None)
-    if cached is None:
-        cached = list(
-            DistrictMembership.objects.filter(user=user, role=DistrictMembership.Role.ADMIN).values_list(
-                "district_id", flat=True
-            )
-        )
-        user._admin_district_ids = cached
-    return cached
+    return list(admin_districts_of(user).values_list("district_id", flat=True))
 
 
 def is_district_employee(user, district_id) -> bool:

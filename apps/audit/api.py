@@ -3,7 +3,8 @@ from rest_framework import serializers
 from rest_framework.views import APIView
 
 from apps.core.api import paginate
-from apps.students.selectors import student_get_for
+from apps.students.selectors import student_and_standing_for
+from apps.students.standing import note_standing
 
 from .selectors import access_log_for
 
@@ -27,5 +28,6 @@ class AccessLogApi(APIView):
 
     @extend_schema(responses=AccessLogEntryOut(many=True))
     def get(self, request, student_id):
-        student = student_get_for(request.user, student_id)
-        return paginate(self, request, access_log_for(user=request.user, student=student), self.AccessLogEntryOut)
+        student, standing = student_and_standing_for(request.user, student_id)
+        note_standing(request, standing)
+        return paginate(self, request, access_log_for(user=standing, student=student), self.AccessLogEntryOut)

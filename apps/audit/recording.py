@@ -14,6 +14,8 @@ inside the request, before the answer leaves: if it cannot be written, nothing i
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from apps.students.standing import noted_standings
+
 from .services import access_records_write
 
 SAFE_METHODS = ("GET", "HEAD")
@@ -85,5 +87,6 @@ class AccessRecordMiddleware:
             if route is not None:
                 reads.setdefault(route.student_id, route)
             if reads:
-                access_records_write(actor=user, reads=list(reads.values()))
+                access_records_write(actor=user, reads=list(reads.values()),
+                                     standings=noted_standings(request))
         return response

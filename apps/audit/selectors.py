@@ -7,7 +7,8 @@ from .models import AccessLog
 
 
 def access_log_for(*, user, student) -> QuerySet[AccessLog]:
-    """Parents and district administrators read the record of who opened the child's file."""
+    """Parents and district administrators read the record of who opened the child's file.
+    `user`: the reader, or their standing on the child (students.standing)."""
     if not may_view_access_log(user, student):
         raise Forbidden("Only the child's parents and district administrators may read the access record.")
     return AccessLog.objects.filter(student=student).select_related("user")

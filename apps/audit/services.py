@@ -3,7 +3,7 @@ from django.utils.translation import gettext_noop
 
 from apps.accounts.selectors import admin_district_ids
 from apps.students.models import Membership, Role, active_membership_q
-from apps.students.selectors import membership_for, role_for
+from apps.students.selectors import role_for
 
 from .models import AccessLog
 
@@ -21,9 +21,11 @@ def _logged(role) -> bool:
     return role is not None and role != Role.PARENT
 
 
-def access_record(*, actor, student, obj, action: str = "view", purpose: str | None = None) -> AccessLog | None:
-    """Logs one read by staff, administrators and evaluators, now."""
-    role = role_for(actor, student)
+def access_record(*, actor, student, obj, action: str = "view", purpose: str | None = None,
+                  standing=None) -> AccessLog | None:
+    """Logs one read by staff, administrators and evaluators, now. `standing`: the actor's on this
+    child, when the caller already worked it out (no query for the role)."""
+    role = role_for(standing or actor, student)
     if not _logged(role):
         return None
     return AccessLog.objects.create(
@@ -46,25 +48,28 @@ def access_record_administration(*, actor, student, obj, action: str, purpose: s
     )
 
 
-def _roles(actor, reads) -> dict[int, str | None]:
+def _roles(actor, reads, standings) -> dict[int, str | None]:
     """The actor's role for each child read, in one query whatever the number of children (none
-    for the one child a view has usually just checked)."""
-    if len(reads) == 1:
-        membership = membership_for(actor, reads[0].student_id)
-        memberships = {reads[0].student_id: membership.role} if membership else {}
-    else:
-        memberships = dict(
-            Membership.objects.filter(active_membership_q(), user=actor, student_id__in=[r.student_id for r in reads])
-            .values_list("student_id", "role")
-        )
-    admin_of = set(admin_district_ids(actor)) if len(memberships) < len({r.student_id for r in reads}) else set()
-    return {r.student_id: memberships.get(r.student_id) or (Role.DISTRICT_ADMIN if r.district_id in admin_of else None)
-            for r in reads}
+    for a child whose standing the view worked out and handed to the ledger)."""
+    standings = {sid: s for sid, s in standings.items() if s.user_id == actor.id}
+    roles = {r.student_id: standings[r.student_id].role for r in reads if r.student_id in standings}
+    rest = [r for r in reads if r.student_id not in roles]
+    if not rest:
+        return roles
+    memberships = dict(
+        Membership.objects.filter(active_membership_q(), user=actor, student_id__in=[r.student_id for r in rest])
+        .values_list("student_id", "role")
+    )
+    admin_of = set(admin_district_ids(actor)) if len(memberships) < len({r.student_id for r in rest}) else set()
+    roles.update({r.student_id: memberships.get(r.student_id)
+                  or (Role.DISTRICT_ADMIN if r.district_id in admin_of else None) for r in rest})
+    return roles
 
 
-def access_records_write(*, actor, reads) -> list[AccessLog]:
-    """One entry per child read in a request (apps.audit.recording gathers them)."""
-    roles = _roles(actor, reads)
+def access_records_write(*, actor, reads, standings=None) -> list[AccessLog]:
+    """One entry per child read in a request (apps.audit.recording gathers them, with the standings
+    the request's views worked out: student id -> Standing)."""
+    roles = _roles(actor, reads, standings or {})
     return AccessLog.objects.bulk_create([
         AccessLog(user=actor, role=roles[r.student_id], student_id=r.student_id, action=r.action,
                   object_type=r.object_type, object_id=r.object_id, purpose=PURPOSES.get(roles[r.student_id], ""))

@@ -13,20 +13,21 @@ def _rows(deadlines):
     return [{"d": d, "title": deadline_title(d), **deadline_sign(d)} for d in deadlines]
 
 
-def attention(request, _subject=None) -> dict:
+def attention(request, _subject=None, _standing=None) -> dict:
     groups = attention_for(request.user)
     return {"groups": [(key, _rows(rows)) for key, rows in groups.items()],
             "empty": not any(groups.values()), "is_district_admin": bool(admin_district_ids(request.user))}
 
 
-def student_deadlines(request, student) -> dict:
-    rows = student_deadlines_for(request.user, student.id).filter(status="open").order_by("due_at", "id")
+def student_deadlines(request, student, standing=None) -> dict:
+    rows = (student_deadlines_for(request.user, student.id, student=student, standing=standing)
+            .filter(status="open").order_by("due_at", "id"))
     return {"rows": _rows(rows), "student": student}
 
 
-def iep_deadlines(request, iep) -> dict:
+def iep_deadlines(request, iep, standing=None) -> dict:
     """The IEP's own open deadlines and the child's that belong to no IEP (a meeting, say)."""
-    mine = student_deadlines_for(request.user, iep.student_id)
+    mine = student_deadlines_for(request.user, iep.student_id, student=iep.student, standing=standing)
     rows = (mine.filter(status="open", iep=iep) | mine.filter(status="open", iep__isnull=True)).order_by("due_at", "id")
     return {"rows": _rows(rows), "student": iep.student}
 

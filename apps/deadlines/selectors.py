@@ -4,10 +4,10 @@ from datetime import timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from apps.accounts.selectors import admin_district_ids
+from apps.accounts.selectors import admin_districts_of
 from apps.core.errors import NotFound
 from apps.students.models import Membership, active_membership_q
-from apps.students.selectors import student_get_for
+from apps.students.selectors import may_see_student, student_and_standing_for
 
 from .models import Deadline
 from .policy import may_see_deadline, may_see_student_deadlines
@@ -31,7 +31,7 @@ def _on_the_case(user) -> Q:
     """Of the children the person still may see (policy.is_participant): on the team now, or the
     district's administrator. Someone taken off a team stays named on its deadlines."""
     teams = Membership.objects.filter(active_membership_q(), user_id=user.id).values("student_id")
-    return Q(student_id__in=teams) | Q(student__district_id__in=admin_district_ids(user))
+    return Q(student_id__in=teams) | Q(student__district_id__in=admin_districts_of(user))
 
 
 def filter_status(qs: QuerySet, status: str | None) -> QuerySet:
@@ -45,12 +45,16 @@ def filter_status(qs: QuerySet, status: str | None) -> QuerySet:
     return qs
 
 
-def student_deadlines_for(user, student_id) -> QuerySet[Deadline]:
+def student_deadlines_for(user, student_id, *, student=None, standing=None) -> QuerySet[Deadline]:
     """A child's deadlines as this person may see them: the team (not an evaluator, who sees only
-    their own) and the district's administrators see them all."""
-    student = student_get_for(user, student_id)
+    their own) and the district's administrators see them all. `student` and `standing`: the child
+    and the person's standing on them, when the page already worked them out (read here otherwise)."""
+    if student is None or standing is None or student.id != student_id:
+        student, standing = student_and_standing_for(user, student_id)
+    elif not may_see_student(standing, student):
+        raise NotFound()
     qs = Deadline.objects.filter(student=student)
-    if not may_see_student_deadlines(user, student):
+    if not may_see_student_deadlines(standing, student):
         qs = qs.filter(participants__user_id=user.id)
     return _with_relations(qs.order_by("due_at", "id"))
 

@@ -5,6 +5,7 @@ from rest_framework.views import APIView
 
 from apps.core.api import InputSerializer, WriteThrottle, paginate_rows
 from apps.ieps.selectors import iep_get_for, recommendation_and_standing_for, recommendation_get_for
+from apps.students.standing import note_standing
 
 from . import services
 from .representations import CommentOut, comment_row
@@ -34,7 +35,8 @@ class CommentListApi(APIView):
 
     @extend_schema(responses=CommentOut(many=True))
     def get(self, request, recommendation_id):
-        rec = recommendation_get_for(request.user, recommendation_id)
+        rec, standing = recommendation_and_standing_for(request.user, recommendation_id)
+        note_standing(request, standing)
         return paginate_rows(self, request, comments_listed(thread_of(rec)),
                              lambda comment: comment_row(comment, recommendation_id=rec.id))
 

@@ -9,8 +9,8 @@ class InlineThreads:
     spares a request per thread on load). Built on first use, so a view that shows one new
     recommendation's card (which has nothing unread) renders none."""
 
-    def __init__(self, request, iep, unread_by_rec):
-        self._args = (request, iep, unread_by_rec)
+    def __init__(self, request, iep, unread_by_rec, standing):
+        self._args = (request, iep, unread_by_rec, standing)
         self._html = None
 
     def get(self, rec_id, default=""):
@@ -19,14 +19,14 @@ class InlineThreads:
         return self._html.get(rec_id, default)
 
 
-def discussion_overview(request, iep) -> dict:
+def discussion_overview(request, iep, standing=None) -> dict:
     """Both discussion panels read the same summary; it is read once per page (a constant
     number of queries however many recommendations the IEP holds)."""
     cache = request.__dict__.setdefault("_discussion_overview", {})
     if iep.id not in cache:
-        talk = thread_summaries_of(request.user, iep)
+        talk = thread_summaries_of(request.user, iep, standing)
         unread = {rec_id: s["unread"] for rec_id, s in talk["recs"].items() if s["unread"]}
-        cache[iep.id] = {"talk": talk, "inline": InlineThreads(request, iep, unread)}
+        cache[iep.id] = {"talk": talk, "inline": InlineThreads(request, iep, unread, standing)}
     return cache[iep.id]
 
 

@@ -2,30 +2,29 @@
 questions thread; district administrators read, the team talks."""
 import rules
 
-from apps.students.policy import is_evaluator_for, is_team_member
+from apps.students.standing import standing_of, user_id_of
 
 from .selectors import thread_visible_to
 
 
-def may_post_as(standing, thread) -> bool:
-    """The rule of may_post_in, for a standing the caller already worked out (students.standing)."""
+@rules.predicate
+def may_post_in(who, thread):
+    """`who`: a user, or their standing on the thread's child (students.standing)."""
+    standing = standing_of(who, thread.iep.student)
     if thread.recommendation_id is None:
         return standing.on_team
     return standing.on_team and not standing.is_evaluator
 
 
-@rules.predicate
-def may_post_in(user, thread):
-    student = thread.iep.student
-    if thread.recommendation_id is None:
-        return is_team_member(user, student)
-    return is_team_member(user, student) and not is_evaluator_for(user, student)
+def may_post_as(standing, thread) -> bool:
+    """may_post_in for a standing the caller already worked out (the same rule: it is may_post_in)."""
+    return may_post_in(standing, thread)
 
 
 @rules.predicate
-def may_change_thread_state(user, thread):
-    student = thread.iep.student
-    return is_team_member(user, student) and not is_evaluator_for(user, student)
+def may_change_thread_state(who, thread):
+    standing = standing_of(who, thread.iep.student)
+    return standing.on_team and not standing.is_evaluator
 
 
 @rules.predicate
@@ -35,8 +34,8 @@ def may_read_thread(user, thread):
 
 
 @rules.predicate
-def is_comment_author(user, comment):
-    return comment.author_id == user.id
+def is_comment_author(who, comment):
+    return comment.author_id == user_id_of(who)
 
 
 rules.add_perm("discussions.post_comment", may_post_in)

@@ -64,8 +64,9 @@ def comment_get_for(user, comment_id) -> Comment:
     return comment
 
 
-def unread_counts_for(user, iep) -> dict[int, int]:
-    """Unread comments per recommendation thread: others' live comments past the reader's marker."""
+def unread_counts_for(user, iep, standing=None) -> dict[int, int]:
+    """Unread comments per recommendation thread: others' live comments past the reader's marker.
+    `standing`: the reader's on the child, when the caller already worked it out."""
     marker = ReadMarker.objects.filter(thread=OuterRef("thread_id"), user=user).values("last_read_comment_id")[:1]
     rows = (
         Comment.objects.filter(thread__iep=iep, thread__recommendation__isnull=False, deleted_at__isnull=True)
@@ -75,15 +76,15 @@ def unread_counts_for(user, iep) -> dict[int, int]:
         .values("thread__recommendation_id")
         .annotate(n=Count("id"))
     )
-    hidden = hidden_recommendation_ids(user, iep)  # an evaluator's view stops at the disputed ones
+    hidden = hidden_recommendation_ids(standing or user, iep)  # an evaluator's view stops at the disputed ones
     return {row["thread__recommendation_id"]: row["n"] for row in rows
             if row["thread__recommendation_id"] not in hidden}
 
 
-def thread_summaries_of(user, iep) -> dict:
+def thread_summaries_of(user, iep, standing=None) -> dict:
     """The IEP page's discussion summary: per visible recommendation its comment count, state and
     unread count, and the IEP's unread total. A constant number of queries for any IEP."""
-    unread = unread_counts_for(user, iep)
+    unread = unread_counts_for(user, iep, standing)
     rows = (
         Thread.objects.filter(iep=iep, recommendation__isnull=False)
         .annotate(n=Count("comments", filter=Q(comments__deleted_at__isnull=True)))

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from apps.ieps.selectors import recommendations_of, recommendations_visible_to
 from apps.students.models import Role
-from apps.students.selectors import role_for, team_for
+from apps.students.selectors import team_for
+from apps.students.standing import Standing, standing_of
 
 from .forms import CommentForm, EditForm
 from .models import Comment, Thread
@@ -32,9 +33,10 @@ class Preloaded:
     team: list             # the child's active memberships
     unread_by_rec: dict    # recommendation id -> unread count for the reader
     readers: dict          # member's user id -> ids of this IEP's recommendations they may read
+    standing: Standing     # the reader's standing on the child, worked out once by the page
 
 
-def inline_threads(request, iep, unread_by_rec: dict) -> dict:
+def inline_threads(request, iep, unread_by_rec: dict, standing: Standing | None = None) -> dict:
     """The rendered thread of each recommendation with unread comments, for the IEP page: a
     constant number of queries for any number of threads (one per team member for whom may be
     mentioned, which does not grow with the recommendations)."""
@@ -42,7 +44,8 @@ def inline_threads(request, iep, unread_by_rec: dict) -> dict:
     wanted = [rec_id for rec_id, n in unread_by_rec.items() if n]
     if not wanted:
         return {}
-    recs = list(recommendations_of(iep, user).filter(id__in=wanted))
+    standing = standing_of(standing or user, iep.student)
+    recs = list(recommendations_of(iep, standing).filter(id__in=wanted))
     for rec in recs:
         rec.iep = iep
     threads = {t.recommendation_id: t for t in Thread.objects.filter(iep=iep, recommendation_id__in=wanted)
@@ -53,7 +56,7 @@ def inline_threads(request, iep, unread_by_rec: dict) -> dict:
     team = list(team_for(iep.student))
     readers = {m.user_id: set(recommendations_visible_to(m.user).filter(iep=iep).values_list("id", flat=True))
                for m in team if m.user_id != user.id}
-    preloaded = Preloaded(threads, comments, team, unread_by_rec, readers)
+    preloaded = Preloaded(threads, comments, team, unread_by_rec, readers, standing)
     return {rec.id: render_to_string("discussions/_thread.html", thread_context(request, rec, preloaded=preloaded),
                                      request=request)
             for rec in recs}
@@ -78,12 +81,16 @@ def team_choices(user, team, thread, readers=None):
 
 
 def thread_context(request, rec, *, open_form=None, bound=None, error=None, focus=None, quiet=False,
-                   preloaded: "Preloaded | None" = None):
+                   preloaded: "Preloaded | None" = None, standing: Standing | None = None):
     """Everything _thread.html shows. `open_form` is ("reply" | "edit" | "delete", comment id):
     the form that is open in the thread; `bound` is ("comment" | "reply" | "edit", form): a
     submitted form to show again with its errors. `preloaded`: what the IEP page read once for
-    all its threads (inline_threads), instead of reading it again per thread."""
+    all its threads (inline_threads), instead of reading it again per thread. `standing`: the
+    reader's on the child, when the view already worked it out; every question below asks it."""
     user = request.user
+    if preloaded is not None:
+        standing = preloaded.standing
+    standing = standing_of(standing or user, rec.iep.student)
     if preloaded is None:
         thread = thread_of(rec)
         comments = list(comments_of(thread))
@@ -98,7 +105,7 @@ def thread_context(request, rec, *, open_form=None, bound=None, error=None, focu
     disciplines = {m.user_id: m.get_discipline_display() for m in team if m.discipline}
     unread = unread_by_rec.get(rec.id, 0)
     resolved = thread.status == Thread.Status.RESOLVED
-    may_post = bool(may_post_in(user, thread))
+    may_post = bool(may_post_in(standing, thread))
     choices = team_choices(user, team, thread, readers) if may_post else []
     by_id = {c.id: c for c in comments}
 
@@ -106,7 +113,7 @@ def thread_context(request, rec, *, open_form=None, bound=None, error=None, focu
     target_comment = by_id.get(target)
     # A form opens only where this person may use it (a stale link opens nothing).
     if (target_comment is None or target_comment.deleted
-            or (kind in ("edit", "delete") and not is_comment_author(user, target_comment))
+            or (kind in ("edit", "delete") and not is_comment_author(standing, target_comment))
             or (kind == "reply" and (not may_post or resolved))):
         kind = None
 
@@ -138,6 +145,7 @@ def thread_context(request, rec, *, open_form=None, bound=None, error=None, focu
     return {
         "rec": rec,
         "iep": rec.iep,
+        "standing": standing,
         "thread": thread,
         "resolved": resolved,
         "resolved_by": thread.resolved_by if resolved else None,
@@ -148,8 +156,8 @@ def thread_context(request, rec, *, open_form=None, bound=None, error=None, focu
         "unread": unread,
         "unread_total": sum(unread_by_rec.values()),
         "may_post": may_post,
-        "may_change_state": bool(may_change_thread_state(user, thread)),
-        "is_district_admin": role_for(user, rec.iep.student) == Role.DISTRICT_ADMIN,
+        "may_change_state": bool(may_change_thread_state(standing, thread)),
+        "is_district_admin": standing.role == Role.DISTRICT_ADMIN,
         "open_kind": kind,
         "open_id": target if kind else None,
         "open_state": f"{kind}={target}" if kind else "",

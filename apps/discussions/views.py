@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.core.errors import Forbidden, NotFound
 from apps.core.forms import FormRefusal, apply_service_error
-from apps.ieps.selectors import recommendation_get_for
+from apps.ieps.selectors import recommendation_and_standing_for, recommendation_get_for
 from apps.students.selectors import team_for
+from apps.students.standing import note_standing
 
 from . import services
 from .forms import CommentForm, EditForm
@@ -77,9 +78,10 @@ def _recommendation_of(user, comment):
 @require_GET
 def discussion(request, recommendation_id):
     """The thread as a page of its own: the no-JavaScript way in, and a link to share."""
-    rec = recommendation_get_for(request.user, recommendation_id)
+    rec, standing = recommendation_and_standing_for(request.user, recommendation_id)
+    note_standing(request, standing)
     return _render(request, rec, full_page=True, open_form=_open_form(request.GET),
-                   focus=request.GET.get("focus", ""))
+                   focus=request.GET.get("focus", ""), standing=standing)
 
 
 @page
@@ -87,7 +89,8 @@ def discussion(request, recommendation_id):
 def thread(request, recommendation_id):
     """The thread partial, for the IEP page and the live client (a person who opens its address
     gets the discussion's page)."""
-    rec = recommendation_get_for(request.user, recommendation_id)
+    rec, standing = recommendation_and_standing_for(request.user, recommendation_id)
+    note_standing(request, standing)
     if not request.htmx:
         query = request.GET.copy()
         query.pop("live", None)
@@ -97,7 +100,7 @@ def thread(request, recommendation_id):
         return response
     live = request.GET.get("live") == "1"
     context = thread_context(request, rec, open_form=_open_form(request.GET), quiet=live,
-                              focus="" if live else request.GET.get("focus", ""))
+                              focus="" if live else request.GET.get("focus", ""), standing=standing)
     context["oob"] = True
     return render(request, "discussions/_thread_response.html", context)
 

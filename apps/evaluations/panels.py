@@ -9,30 +9,34 @@ from .policy import may_acknowledge, may_request_for_student
 from .selectors import evaluation_requests_visible_to, sealed_version
 
 
-def _awaiting_my_consideration(user, iep) -> list[EvaluationRequest]:
+def _awaiting_my_consideration(user, iep, standing) -> list[EvaluationRequest]:
     waiting = []
     submitted = evaluation_requests_visible_to(user).filter(iep=iep, status=EvaluationRequest.Status.SUBMITTED)
     for e in submitted.prefetch_related("acknowledgements"):
         version = sealed_version(e)
-        if version is None or not may_acknowledge(user, e):
+        if version is None or not may_acknowledge(standing, e):
             continue
         if not any(a.user_id == user.id and a.findings_version_id == version.id for a in e.acknowledgements.all()):
             waiting.append(e)
     return waiting
 
 
-def evaluation_section(request, iep) -> dict:
+def evaluation_section(request, iep, standing=None) -> dict:
     from django.template.loader import render_to_string
+
+    from apps.students.standing import standing_of
 
     from .views import _panel_context
 
     user = request.user
+    standing = standing_of(standing or user, iep.student)
     toc = [{"label": _("I have considered the findings"), "anchor": f"ack-button-{e.id}"}
-           for e in _awaiting_my_consideration(user, iep)]
+           for e in _awaiting_my_consideration(user, iep, standing)]
     # The list is rendered with the page (the live client fetches it again only when an
     # evaluation event arrives): opening the IEP page is one request.
-    panel_html = render_to_string("evaluations/_iep_panel.html", _panel_context(request, iep), request=request)
-    return {"may_request": may_request_for_student(user, iep.student), "toc": toc, "panel_html": panel_html}
+    panel_html = render_to_string("evaluations/_iep_panel.html", _panel_context(request, iep, standing=standing),
+                                  request=request)
+    return {"may_request": may_request_for_student(standing, iep.student), "toc": toc, "panel_html": panel_html}
 
 
 def register():

@@ -1,4 +1,5 @@
-"""Who may do what with an evaluation request. Predicates take (user, evaluation request);
+"""Who may do what with an evaluation request. Predicates take (who, evaluation request), `who` a
+user or their standing on the child (students.standing);
 the request's IEP and student are loaded with it by the selectors."""
 import rules
 
@@ -9,7 +10,7 @@ from apps.students.policy import (
     is_evaluator_for,
     is_parent_of,
 )
-from apps.students.selectors import membership_for
+from apps.students.standing import standing_of, user_id_of
 
 from .models import ENGAGED
 
@@ -33,13 +34,13 @@ def is_case_manager_of_request(user, request):
 
 
 @rules.predicate
-def is_requester(user, request):
-    return user.is_authenticated and request.requested_by_id == user.id
+def is_requester(who, request):
+    return user_id_of(who) is not None and request.requested_by_id == user_id_of(who)
 
 
 @rules.predicate
-def is_assigned_evaluator(user, request):
-    return user.is_authenticated and request.evaluator_id == user.id
+def is_assigned_evaluator(who, request):
+    return user_id_of(who) is not None and request.evaluator_id == user_id_of(who)
 
 
 @rules.predicate
@@ -50,9 +51,8 @@ def is_engaged_evaluator(user, request):
 
 
 @rules.predicate
-def is_acknowledging_member(user, request):
-    membership = membership_for(user, request.iep.student_id)
-    return membership is not None and membership.role in ACKNOWLEDGING_ROLES
+def is_acknowledging_member(who, request):
+    return standing_of(who, request.iep.student).team_role in ACKNOWLEDGING_ROLES
 
 
 may_decide = is_admin_of_request

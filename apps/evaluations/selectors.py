@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from apps.accounts.selectors import admin_district_ids
+from apps.accounts.selectors import admin_districts_of
 from apps.core.errors import NotFound
 from apps.students.models import Membership, Role, active_membership_q
 
@@ -40,7 +40,7 @@ def evaluation_requests_visible_to(user) -> QuerySet[EvaluationRequest]:
     evaluating = Membership.objects.filter(active_membership_q(), user=user, role=Role.EVALUATOR)
     visible = (
         Q(iep__student__in=on_team.values("student_id"))
-        | Q(iep__student__district_id__in=admin_district_ids(user))
+        | Q(iep__student__district_id__in=admin_districts_of(user))
         | Q(evaluator=user, status=EvaluationRequest.Status.EVALUATOR_ASSIGNED)
         | Q(evaluator=user, status__in=ENGAGED, iep__student__in=evaluating.values("student_id"))
     )
@@ -59,7 +59,7 @@ def evaluation_queue_for(user) -> QuerySet[EvaluationRequest]:
     open_statuses = {EvaluationRequest.Status.REQUESTED, EvaluationRequest.Status.APPROVED,
                      EvaluationRequest.Status.EVALUATOR_ASSIGNED, *ENGAGED} - {EvaluationRequest.Status.CONSIDERED}
     return evaluation_requests_visible_to(user).filter(
-        iep__student__district_id__in=admin_district_ids(user), status__in=open_statuses)
+        iep__student__district_id__in=admin_districts_of(user), status__in=open_statuses)
 
 
 def evaluation_request_reload(request_id) -> EvaluationRequest:

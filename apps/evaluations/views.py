@@ -26,9 +26,10 @@ from apps.core.errors import ApplicationError, Forbidden, NotFound
 from apps.discussions.policy import may_post_in
 from apps.discussions.selectors import comments_of
 from apps.discussions.services import comment_create
-from apps.ieps.selectors import iep_get_for, positions_of, recommendations_of, versions_of
+from apps.ieps.selectors import iep_and_standing_for, iep_get_for, positions_of, recommendations_of, versions_of
 from apps.students.models import Role
 from apps.students.selectors import team_for
+from apps.students.standing import note_standing, standing_for, standing_of
 
 from apps.core.forms import FormRefusal, apply_service_error
 from apps.core.request_body import takes_large_body
@@ -116,34 +117,38 @@ def _side_by_side(user, e, version):
     return rows
 
 
-def _questions(user, e, form=None):
+def _questions(user, e, form=None, standing=None):
     thread = e.questions_thread
     if thread is None or sees_stub_only(user, e):
         return None
     thread.iep = e.iep
     return {"comments": list(comments_of(thread)), "form": form or QuestionForm(auto_id="q-%s"),
-            "may_post": may_post_in(user, thread)}
+            "may_post": may_post_in(standing or user, thread)}
 
 
 def _detail_context(request, e, *, decision_forms=None, assign_form=None, question_form=None, withdraw_error=""):
     user = request.user
+    # The person's standing on the child, once, for every question the page asks below.
+    standing = standing_for(user, e.iep.student)
+    note_standing(request, standing)
     version = findings_version_for(user, e)
     state = acknowledgement_state(e)
     context = {
-        "e": e, "iep": e.iep, "student": e.iep.student, "timeline": _timeline(e), "version": version,
+        "e": e, "iep": e.iep, "student": e.iep.student, "standing": standing, "timeline": _timeline(e),
+        "version": version,
         "rows": _side_by_side(user, e, version), "files": files_for(user, e), "state": state,
         "role_labels": ROLE_LABELS, "requester_role": ROLE_LABELS.get(role_on_team(e, e.requested_by_id), ""),
         "disciplines": _disciplines(e.iep.student) if version else {},
         "decision_due": _due(e.decision_due, timezone.localdate()),
         "report_due": _due(e.report_due, timezone.localdate()),
-        "may_acknowledge": version is not None and may_acknowledge(user, e)
+        "may_acknowledge": version is not None and may_acknowledge(standing, e)
         and user.id not in {a.user_id for a in state.acknowledged},
-        "may_withdraw": may_withdraw(user, e) and e.status in WITHDRAWABLE, "withdraw_error": withdraw_error,
-        "questions": _questions(user, e, question_form),
+        "may_withdraw": may_withdraw(standing, e) and e.status in WITHDRAWABLE, "withdraw_error": withdraw_error,
+        "questions": _questions(user, e, question_form, standing),
     }
-    if may_decide(user, e) and e.status == Status.REQUESTED:
+    if may_decide(standing, e) and e.status == Status.REQUESTED:
         context.update(_decision_forms(e, decision_forms))
-    if may_assign(user, e) and e.status in (Status.APPROVED, Status.EVALUATOR_ASSIGNED):
+    if may_assign(standing, e) and e.status in (Status.APPROVED, Status.EVALUATOR_ASSIGNED):
         context["assign_form"] = assign_form or AssignForm(evaluators=services.eligible_evaluators(e),
                                                            auto_id=f"assign-{e.id}-%s")
     return context
@@ -197,8 +202,10 @@ def _render_workspace(request, e, *, status=200, **bound):
     return render(request, "evaluations/workspace.html", _workspace_context(request, e, **bound), status=status)
 
 
-def _panel_context(request, iep, error="", focus_ack=None):
+def _panel_context(request, iep, error="", focus_ack=None, standing=None):
     user = request.user
+    # The person's standing on the child, once for every request listed (not once per row).
+    standing = standing_of(standing or user, iep.student)
     rows = []
     for e in evaluations_for_iep(user, iep):
         version = sealed_version(e)
@@ -208,11 +215,11 @@ def _panel_context(request, iep, error="", focus_ack=None):
             "findings": {f.recommendation_id: f for f in version.findings.all()} if version else {},
             "files": [f for f in files_for(user, e) if f.sealed_at is not None],
             "decision_due": _due(e.decision_due, timezone.localdate()),
-            "may_acknowledge": version is not None and may_acknowledge(user, e)
+            "may_acknowledge": version is not None and may_acknowledge(standing, e)
             and user.id not in {a.user_id for a in state.acknowledged},
         })
     return {"iep": iep, "rows": rows, "role_labels": ROLE_LABELS, "error": error, "focus_ack": focus_ack,
-            "may_request": may_request_for_student(user, iep.student)}
+            "may_request": may_request_for_student(standing, iep.student)}
 
 
 # ---------- the family and the team ----------
@@ -257,16 +264,19 @@ def detail(request, request_id):
 @require_GET
 def iep_evaluations(request, iep_id):
     """The IEP's evaluations as a page of its own: the panel without JavaScript."""
-    iep = iep_get_for(request.user, iep_id)
-    return render(request, "evaluations/iep_evaluations.html", {**_panel_context(request, iep), "student": iep.student})
+    iep, standing = iep_and_standing_for(request.user, iep_id)
+    note_standing(request, standing)
+    return render(request, "evaluations/iep_evaluations.html",
+                  {**_panel_context(request, iep, standing=standing), "student": iep.student})
 
 
 @page
 @require_GET
 def iep_panel(request, iep_id):
     """The IEP page's evaluation panel, loaded and refreshed (live) by HTMX."""
-    iep = iep_get_for(request.user, iep_id)
-    return render(request, "evaluations/_iep_panel.html", _panel_context(request, iep))
+    iep, standing = iep_and_standing_for(request.user, iep_id)
+    note_standing(request, standing)
+    return render(request, "evaluations/_iep_panel.html", _panel_context(request, iep, standing=standing))
 
 
 @page

@@ -7,7 +7,8 @@ from rest_framework.views import APIView
 from apps.audit.recording import record_reads
 from apps.core.api import InputSerializer, TextField, WriteThrottle, paginate, paginate_rows, query_params
 from apps.students.api import StudentOut
-from apps.students.selectors import student_get_for, students_visible_to
+from apps.students.selectors import student_and_standing_for, student_get_for, students_visible_to
+from apps.students.standing import note_standing
 
 from . import services
 from .models import IEP, Position, Recommendation
@@ -17,13 +18,28 @@ from .representations import (
 from .selectors import (
     event_presenter_for,
     events_after,
+    iep_and_standing_for,
     iep_get_for,
     ieps_visible_to,
     positions_of,
+    recommendation_and_standing_for,
     recommendation_get_for,
     recommendations_of,
     versions_of,
 )
+
+
+def _iep_read(request, iep_id):
+    """The IEP, its reader's standing worked out once and handed to the access record too."""
+    iep, standing = iep_and_standing_for(request.user, iep_id)
+    note_standing(request, standing)
+    return iep, standing
+
+
+def _recommendation_read(request, recommendation_id):
+    rec, standing = recommendation_and_standing_for(request.user, recommendation_id, summary=True)
+    note_standing(request, standing)
+    return rec
 
 TEXT_LIMIT = 20_000
 
@@ -43,7 +59,9 @@ class StudentDetailApi(APIView):
 
     @extend_schema(responses=StudentOut)
     def get(self, request, student_id):
-        return Response(StudentOut(student_get_for(request.user, student_id)).data)
+        student, standing = student_and_standing_for(request.user, student_id)
+        note_standing(request, standing)
+        return Response(StudentOut(student).data)
 
 
 class StudentIEPsApi(APIView):
@@ -55,7 +73,8 @@ class StudentIEPsApi(APIView):
 
     @extend_schema(responses=IEPOut(many=True))
     def get(self, request, student_id):
-        student = student_get_for(request.user, student_id)
+        student, standing = student_and_standing_for(request.user, student_id)
+        note_standing(request, standing)
         return paginate(self, request, ieps_visible_to(request.user).filter(student=student), IEPOut)
 
     @extend_schema(request=IEPIn, responses={201: IEPOut})
@@ -76,7 +95,7 @@ class IEPDetailApi(APIView):
 
     @extend_schema(responses=IEPDetailOut)
     def get(self, request, iep_id):
-        return Response(IEPDetailOut(iep_get_for(request.user, iep_id)).data)
+        return Response(IEPDetailOut(_iep_read(request, iep_id)[0]).data)
 
     @extend_schema(request=IEPDatesIn, responses=IEPDetailOut)
     def patch(self, request, iep_id):
@@ -129,8 +148,8 @@ class RecommendationListApi(APIView):
 
     @extend_schema(responses=RecommendationOut(many=True))
     def get(self, request, iep_id):
-        iep = iep_get_for(request.user, iep_id)
-        return paginate_rows(self, request, recommendations_of(iep, request.user), recommendation_row)
+        iep, standing = _iep_read(request, iep_id)
+        return paginate_rows(self, request, recommendations_of(iep, standing), recommendation_row)
 
     @extend_schema(request=RecommendationIn, responses={201: RecommendationOut})
     def post(self, request, iep_id):
@@ -146,7 +165,7 @@ class RecommendationDetailApi(APIView):
 
     @extend_schema(responses=RecommendationOut)
     def get(self, request, recommendation_id):
-        return Response(RecommendationOut(recommendation_get_for(request.user, recommendation_id)).data)
+        return Response(RecommendationOut(_recommendation_read(request, recommendation_id)).data)
 
     @extend_schema(request=RecommendationPatchIn, responses=RecommendationOut)
     def patch(self, request, recommendation_id):
@@ -160,14 +179,14 @@ class RecommendationDetailApi(APIView):
 class RecommendationVersionsApi(APIView):
     @extend_schema(responses=RecommendationVersionOut(many=True))
     def get(self, request, recommendation_id):
-        rec = recommendation_get_for(request.user, recommendation_id)
+        rec = _recommendation_read(request, recommendation_id)
         return paginate(self, request, versions_of(rec), RecommendationVersionOut)
 
 
 class PositionsApi(APIView):
     @extend_schema(responses=PositionOut(many=True))
     def get(self, request, recommendation_id):
-        rec = recommendation_get_for(request.user, recommendation_id)
+        rec = _recommendation_read(request, recommendation_id)
         return paginate(self, request, positions_of(rec), PositionOut)
 
 
@@ -201,9 +220,9 @@ class EventsApi(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("after", int)], responses=EventOut(many=True))
     def get(self, request, iep_id):
-        iep = iep_get_for(request.user, iep_id)
+        iep, standing = _iep_read(request, iep_id)
         after = query_params(request, self.EventsQueryIn)["after"]
         paginator = api_settings.DEFAULT_PAGINATION_CLASS()
         page = paginator.paginate_queryset(events_after(iep, after), request, view=self)
-        present = event_presenter_for(request.user, iep)
+        present = event_presenter_for(standing, iep)
         return paginator.get_paginated_response([present(event) for event in page])

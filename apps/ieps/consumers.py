@@ -30,8 +30,7 @@ RESYNC_BATCH = 200
 
 class IEPConsumer(HubSocket, AsyncWebsocketConsumer):
     iep = None
-    scoped = False
-    expires_at = None
+    standing = None  # the person's standing on the child, from the last access check
     listening = False
     beat_tick = None
     groups_joined = ()
@@ -75,8 +74,8 @@ class IEPConsumer(HubSocket, AsyncWebsocketConsumer):
         if access is None:
             await self._refuse(CLOSE_NOT_ALLOWED, "not_allowed", "You are not on this child's team.")
             return
-        self.iep, self.scoped, self.expires_at = access
-        await live_reads.record_opened(user, self.iep)
+        self.iep, self.standing = access
+        await live_reads.record_opened(user, self.iep, self.standing)
         self.groups_joined = (iep_group(self.iep.id), user_group(user.id))
         self.listening = True
         for group in self.groups_joined:
@@ -127,8 +126,13 @@ class IEPConsumer(HubSocket, AsyncWebsocketConsumer):
             self._error("unknown_type", "Unknown message type.")
 
     async def _resync(self, after):
+        # What was sent when the client missed it was redacted by the scope of that moment; what it
+        # is sent now, by the scope as it is now: a fresh standing (which also closes a socket whose
+        # access ended before any message said so).
+        if not await self.still_allowed(await live_reads.access(self.user, self.iep.id)):
+            return
         while True:
-            batch = await live_reads.events_after_for(self.user, self.iep, after, RESYNC_BATCH)
+            batch = await live_reads.events_after_for(self.standing, self.iep, after, RESYNC_BATCH)
             for event in batch:
                 self._send(event)
             # A client that reads slowly holds its own resync back, not other sockets.
@@ -149,10 +153,16 @@ class IEPConsumer(HubSocket, AsyncWebsocketConsumer):
     # Re-checked now and then, and when a membership expires: a revoked or lapsed one closes the
     # socket even if no message said so (apps.ieps.fanout runs the checks at heartbeats).
 
+    @property
+    def scoped(self):
+        """An evaluator's socket: each event's redaction is read when it is sent (apps.ieps.fanout)."""
+        return self.standing is not None and self.standing.is_evaluator
+
     def _next_access_check(self):
         wait = settings.WEBSOCKET_ACCESS_CHECK_SECONDS * random.uniform(0.75, 1.0)
-        if self.expires_at is not None:
-            wait = min(wait, max(0.0, (self.expires_at - timezone.now()).total_seconds()))
+        expires_at = self.standing.expires_at if self.standing else None
+        if expires_at is not None:
+            wait = min(wait, max(0.0, (expires_at - timezone.now()).total_seconds()))
         return time.monotonic() + wait
 
     def access_check_due(self, now):
@@ -165,7 +175,7 @@ class IEPConsumer(HubSocket, AsyncWebsocketConsumer):
         if access is None:
             await self._refuse(CLOSE_NOT_ALLOWED, "access_ended", "Your access to this IEP has ended.")
             return False
-        self.iep, self.scoped, self.expires_at = access
+        self.iep, self.standing = access
         self.next_check = self._next_access_check()
         return True
 

@@ -9,15 +9,12 @@ from channels.db import database_sync_to_async
 
 from apps.audit.services import access_record
 from apps.core.errors import NotFound
-from apps.students.models import Role
-from apps.students.selectors import membership_for
-
 from .models import IEP
 from .selectors import (
     event_presenter_for,
     event_redacted_now,
     events_after,
-    iep_get_for,
+    iep_and_standing_for,
 )
 
 reads = partial(database_sync_to_async, thread_sensitive=False)
@@ -32,18 +29,16 @@ def _fresh(user):
 
 @reads
 def access(user, iep_id):
-    """(the IEP, whether their view is an evaluator's scope, when the membership expires) if this
-    person may see the IEP now, else None."""
+    """(the IEP, the person's standing on its child as it is now) if they may see the IEP now,
+    else None. The socket holds the standing until the next check (a revocation, a scope change,
+    the membership's expiry, the periodic re-check) replaces it with a fresh one."""
     fresh = _fresh(user)
     if fresh is None:
         return None
     try:
-        iep = iep_get_for(fresh, iep_id)
+        return iep_and_standing_for(fresh, iep_id)
     except NotFound:
         return None
-    membership = membership_for(fresh, iep.student_id)
-    scoped = membership is not None and membership.role == Role.EVALUATOR
-    return iep, scoped, membership.expires_at if membership else None
 
 
 # A periodic re-check of the same person on the same IEP, asked by several of their sockets at
@@ -61,19 +56,17 @@ async def access_shared(user, iep_id):
 
 
 @reads
-def record_opened(user, iep):
-    """Opening the channel is a read of the child's record (what it then forwards comes with it)."""
-    fresh = _fresh(user)
-    if fresh is not None:
-        access_record(actor=fresh, student=iep.student, obj=iep, action="live")
+def record_opened(user, iep, standing):
+    """Opening the channel is a read of the child's record (what it then forwards comes with it),
+    by someone of the standing its access check just worked out."""
+    access_record(actor=user, student=iep.student, obj=iep, action="live", standing=standing)
 
 
 @reads
-def events_after_for(user, iep, after, limit):
-    fresh = _fresh(user)
-    if fresh is None:
-        return []
-    present = event_presenter_for(fresh, iep)
+def events_after_for(standing, iep, after, limit):
+    """The events after `after`, as the socket's standing may see them (its scope, kept fresh by
+    the access checks that replace it)."""
+    present = event_presenter_for(standing, iep)
     return [present(e) for e in events_after(iep, after)[:limit]]
 
 

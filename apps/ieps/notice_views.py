@@ -55,14 +55,15 @@ def notice_form_for(recommendation, data=None) -> NoticeForm:
     return NoticeForm(initial=notice_draft(recommendation), auto_id="notice-%s")
 
 
-def recommendation_notice_context(request, rec, notice_form=None) -> dict:
-    """What the recommendation page shows of notices and guidance, for this person."""
-    user = request.user
-    may_issue = may_issue_notice(user, rec)
+def recommendation_notice_context(request, rec, notice_form=None, *, standing=None) -> dict:
+    """What the recommendation page shows of notices and guidance, for this person (`standing`:
+    theirs on the child, when the page worked it out)."""
+    who = standing or request.user
+    may_issue = may_issue_notice(who, rec)
     if notice_form is None and may_issue:
         notice_form = notice_form_for(rec)
-    notices = [n for n in notices_of(rec.iep, user) if n.recommendation_id == rec.id]
-    guidance = shows_disagreement_guidance(user, rec)
+    notices = [n for n in notices_of(rec.iep, who) if n.recommendation_id == rec.id]
+    guidance = shows_disagreement_guidance(who, rec)
     return {
         "notice_form": notice_form if may_issue else None,
         "rec_notices": [_listed(n) for n in notices],
@@ -124,6 +125,6 @@ def guidance_page(request, recommendation_id):
     })
 
 
-def notices_panel(request, iep):
+def notices_panel(request, iep, standing=None):
     """The IEP page's list of notices (registered in IepsConfig.ready like any panel)."""
-    return {"notices": [_listed(n) for n in notices_of(iep, request.user)]}
+    return {"notices": [_listed(n) for n in notices_of(iep, standing or request.user)]}

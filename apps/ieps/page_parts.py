@@ -52,9 +52,10 @@ def _shown(value):
     return "" if value in (None, "") else str(value)
 
 
-def suggestion_view(user, suggestion, versions: dict) -> dict:
+def suggestion_view(who, suggestion, versions: dict) -> dict:
     """One suggestion as the page shows it: the current version and the suggested one side by
-    side, what changed since it was made, and the buttons the person may press."""
+    side, what changed since it was made, and the buttons the person may press (`who`: a user or
+    their standing on the child)."""
     rec = suggestion.recommendation
     rows = [{"field": f, "label": FIELD_LABELS[f], "current": _shown(getattr(rec, f)),
              "suggested": _shown(suggestion.changes[f])}
@@ -66,18 +67,23 @@ def suggestion_view(user, suggestion, versions: dict) -> dict:
         "rows": rows,
         "is_stale": suggestion.status == Suggestion.Status.OPEN and suggestion.base_version != rec.version,
         "changed_since": since,
-        "may_accept": may_accept_suggestion(user, suggestion),
-        "may_decline": may_decide_suggestion(user, suggestion),
-        "may_withdraw": may_withdraw_suggestion(user, suggestion),
+        "may_accept": may_accept_suggestion(who, suggestion),
+        "may_decline": may_decide_suggestion(who, suggestion),
+        "may_withdraw": may_withdraw_suggestion(who, suggestion),
     }
 
 
-def suggestions_context(user, rec, versions_list=None) -> dict:
+def suggestions_context(user, rec, versions_list=None, *, standing=None) -> dict:
+    """`standing`: the person's on the child, when the view worked it out; asked for every
+    suggestion (worked out here once otherwise, not once per suggestion)."""
+    from apps.students.standing import standing_of
+
+    standing = standing_of(standing or user, rec.iep.student)
     versions = {v.version: v for v in (versions_list if versions_list is not None else versions_of(rec))}
     rows = list(suggestions_of(rec))
     for row in rows:
         row.recommendation = rec
-    shown = [suggestion_view(user, s, versions) for s in rows]
+    shown = [suggestion_view(standing, s, versions) for s in rows]
     return {
         "open_suggestions": [s for s in shown if s["suggestion"].status == Suggestion.Status.OPEN],
         "closed_suggestions": [s for s in shown if s["suggestion"].status != Suggestion.Status.OPEN],

@@ -8,8 +8,10 @@
     register_panel("deadlines", "deadlines/_iep_panel.html", deadlines_panel_context, order=30)
 
 - `template` is rendered with the IEP page's context (`iep`, `student`, `request`, `user`) plus
-  what `context_fn(request, iep)` answers. The function reads through the app's own selectors and
-  policy, so the panel shows only what the person may see; it answers `None` to show nothing.
+  what `context_fn(request, iep, standing)` answers. The function reads through the app's own
+  selectors and policy, so the panel shows only what the person may see; it answers `None` to show
+  nothing. `standing` is the person's standing on the child (students.standing), worked out once
+  by the page: the panel asks its policy questions with it rather than reading the membership again.
 - `slot` says where the panel goes: `"section"` (a section of the page, in `order`), `"facts"`
   (one `<div><dt>…</dt><dd>…</dd></div>` in the page's summary) or `"recommendation"` (inside each
   recommendation's card; the template also gets `rec`; `context_fn` runs once per page, not per
@@ -27,8 +29,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 SLOTS = ("facts", "section", "recommendation")
-# The home page and a student's page take panels too; their `context_fn(request, subject)` gets
-# None (home) or the student.
+# The home page and a student's page take panels too; their `context_fn(request, subject, standing)`
+# gets None (home) or the student, and the person's standing on the student (None on the home page).
 PAGE_SLOTS = ("home", "student")
 
 
@@ -58,24 +60,29 @@ def registered_panels() -> list[Panel]:
     return sorted(_PANELS.values(), key=lambda p: (p.order, p.name))
 
 
-def panels_for(request, iep) -> dict[str, list[tuple[Panel, dict]]]:
-    """Each slot's panels with their context, for this person and this IEP, in order."""
+def panels_for(request, iep, standing=None) -> dict[str, list[tuple[Panel, dict]]]:
+    """Each slot's panels with their context, for this person and this IEP, in order. `standing`:
+    the person's on the child, when the view already worked it out (worked out here otherwise)."""
+    from apps.students.standing import standing_of
+
+    standing = standing_of(standing or request.user, iep.student)
     shown = {slot: [] for slot in SLOTS}
     for panel in registered_panels():
         if panel.slot not in shown:
             continue
-        context = panel.context_fn(request, iep)
+        context = panel.context_fn(request, iep, standing)
         if context is not None:
             shown[panel.slot].append((panel, context))
     return shown
 
 
-def page_panels_for(request, slot: str, subject=None) -> list[tuple[Panel, dict]]:
-    """The home page's (subject None) or a student page's (subject the student) panels."""
+def page_panels_for(request, slot: str, subject=None, standing=None) -> list[tuple[Panel, dict]]:
+    """The home page's (subject None) or a student page's (subject the student, `standing` the
+    person's on them) panels."""
     shown = []
     for panel in registered_panels():
         if panel.slot == slot:
-            context = panel.context_fn(request, subject)
+            context = panel.context_fn(request, subject, standing)
             if context is not None:
                 shown.append((panel, context))
     return shown

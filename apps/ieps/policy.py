@@ -1,6 +1,6 @@
-"""Who may write what on an IEP. Predicates take (user, student), (user, iep) or (user, recommendation),
-and the ones about an object know its state: a page hides a button with the same predicate the
-service checks."""
+"""Who may write what on an IEP. Predicates take (who, student), (who, iep) or (who, recommendation),
+`who` a user or their standing on the child (students.standing), and the ones about an object
+know its state: a page hides a button with the same predicate the service checks."""
 import rules
 
 from apps.students.policy import (
@@ -12,6 +12,7 @@ from apps.students.policy import (
     is_school_staff_for,
     is_team_member,
 )
+from apps.students.standing import user_id_of
 
 from .models import IEP, Recommendation, Suggestion
 
@@ -50,8 +51,8 @@ def may_add_recommendation_to(user, iep):
 
 
 @rules.predicate
-def is_recommendation_author(user, recommendation):
-    return recommendation.author_id == user.id
+def is_recommendation_author(who, recommendation):
+    return recommendation.author_id == user_id_of(who)
 
 
 @rules.predicate
@@ -126,8 +127,8 @@ def may_accept_suggestion(user, suggestion):
 
 
 @rules.predicate
-def may_withdraw_suggestion(user, suggestion):
-    return _suggestion_open(suggestion) and suggestion.author_id == user.id
+def may_withdraw_suggestion(who, suggestion):
+    return _suggestion_open(suggestion) and suggestion.author_id == user_id_of(who)
 
 
 rules.add_perm("ieps.add_iep", may_create_iep)
@@ -147,12 +148,12 @@ def may_issue_notice(user, recommendation):
 
 
 @rules.predicate
-def shows_disagreement_guidance(user, recommendation):
+def shows_disagreement_guidance(who, recommendation):
     """A parent whose current position on it is "disagree" or "unsure" is shown what they can do."""
     from .models import Position
 
-    return (is_parent_of(user, recommendation.iep.student)
-            and Position.objects.filter(recommendation=recommendation, user=user,
+    return (is_parent_of(who, recommendation.iep.student)
+            and Position.objects.filter(recommendation=recommendation, user_id=user_id_of(who),
                                         stance__in=(Position.Stance.DISAGREE, Position.Stance.UNSURE)).exists())
 
 

@@ -3,8 +3,8 @@ from django.db.models import Count, Q, QuerySet
 
 from apps.core.errors import NotFound
 from apps.students.models import Membership, Role, active_membership_q
-from apps.students.selectors import may_see_student, membership_for, students_visible_to
-from apps.students.standing import Standing, standing_for
+from apps.students.selectors import students_visible_to
+from apps.students.standing import Standing, standing_of
 
 from .models import (
     IEP, Event, EvaluatorScope, Position, PositionRecord, Recommendation, RecommendationVersion, Signature, Suggestion,
@@ -27,19 +27,23 @@ def ieps_visible_to(user) -> QuerySet[IEP]:
     ).select_related("student")
 
 
-def _evaluator_membership(user, student_id):
-    membership = membership_for(user, student_id)
-    return membership if membership is not None and membership.role == Role.EVALUATOR else None
-
-
 def iep_get_for(user, iep_id) -> IEP:
+    return iep_and_standing_for(user, iep_id)[0]
+
+
+def iep_and_standing_for(user, iep_id) -> tuple[IEP, Standing]:
+    """The IEP (404 unless the person may see it) and their standing on its child, worked out once:
+    the caller hands the standing on to the policy and selectors it asks next. An evaluator sees
+    only the IEPs holding a recommendation in their scope."""
     iep = IEP.objects.select_related("student__district", "student__school").filter(id=iep_id).first()
-    if iep is None or not may_see_student(user, iep.student):
+    if iep is None:
         raise NotFound()
-    evaluator = _evaluator_membership(user, iep.student_id)
-    if evaluator and not EvaluatorScope.objects.filter(membership=evaluator, recommendation__iep=iep).exists():
+    standing = standing_of(user, iep.student)
+    if not standing.sees_child:
         raise NotFound()
-    return iep
+    if standing.is_evaluator and not Recommendation.objects.filter(iep=iep, id__in=standing.scope or ()).exists():
+        raise NotFound()
+    return iep, standing
 
 
 def recommendations_visible_to(user) -> QuerySet[Recommendation]:
@@ -59,43 +63,40 @@ def with_positions_summary(recommendations: QuerySet[Recommendation]) -> QuerySe
     })
 
 
-def recommendation_get_for(user, recommendation_id) -> Recommendation:
-    rec = (with_positions_summary(Recommendation.objects.select_related("author", "iep__student"))
-           .filter(id=recommendation_id).first())
-    if rec is None or not may_see_student(user, rec.iep.student):
-        raise NotFound()
-    evaluator = _evaluator_membership(user, rec.iep.student_id)
-    if evaluator and not EvaluatorScope.objects.filter(membership=evaluator, recommendation=rec).exists():
-        raise NotFound()
-    return rec
+def recommendation_get_for(who, recommendation_id) -> Recommendation:
+    return recommendation_and_standing_for(who, recommendation_id, summary=True)[0]
 
 
-def recommendation_and_standing_for(user, recommendation_id) -> tuple[Recommendation, Standing]:
-    """The recommendation (404 as recommendation_get_for) and the person's standing on its child,
-    worked out once: the caller hands the standing on to the services and policy it calls."""
-    rec = Recommendation.objects.select_related("author", "iep__student").filter(id=recommendation_id).first()
+def recommendation_and_standing_for(user, recommendation_id, *, summary: bool = False
+                                    ) -> tuple[Recommendation, Standing]:
+    """The recommendation (404 unless the person may see it) and the person's standing on its
+    child, worked out once: the caller hands the standing on to the services and policy it calls.
+    `summary`: with the count of positions per stance (with_positions_summary)."""
+    rows = Recommendation.objects.select_related("author", "iep__student")
+    rec = (with_positions_summary(rows) if summary else rows).filter(id=recommendation_id).first()
     if rec is None:
         raise NotFound()
-    standing = standing_for(user, rec.iep.student)
+    standing = standing_of(user, rec.iep.student)
     if not standing.sees_recommendation(rec.id):
         raise NotFound()
     return rec, standing
 
 
-def recommendations_of(iep, user) -> QuerySet[Recommendation]:
-    hidden = hidden_recommendation_ids(user, iep)
+def recommendations_of(iep, who) -> QuerySet[Recommendation]:
+    """`who`: a user, or their standing on the IEP's child."""
+    hidden = hidden_recommendation_ids(who, iep)
     return with_positions_summary(
         Recommendation.objects.filter(iep=iep).exclude(id__in=hidden).select_related("author")).order_by("id")
 
 
-def hidden_recommendation_ids(user, iep) -> set[int]:
+def hidden_recommendation_ids(who, iep) -> set[int]:
     """The recommendations of a visible IEP this person may still not see (an evaluator's
     view stops at the ones in dispute). Empty for everyone else."""
-    evaluator = _evaluator_membership(user, iep.student_id)
-    if evaluator is None:
+    standing = standing_of(who, iep.student)
+    if not standing.is_evaluator:
         return set()
-    allowed = EvaluatorScope.objects.filter(membership=evaluator).values("recommendation_id")
-    return set(Recommendation.objects.filter(iep=iep).exclude(id__in=allowed).values_list("id", flat=True))
+    return set(Recommendation.objects.filter(iep=iep).exclude(id__in=standing.scope or ())
+               .values_list("id", flat=True))
 
 
 def versions_of(recommendation) -> QuerySet[RecommendationVersion]:
@@ -131,14 +132,14 @@ def events_after(iep, after: int = 0) -> QuerySet[Event]:
     return Event.objects.filter(iep=iep, seq__gt=after).order_by("seq")
 
 
-def recommendation_scope_for(user, iep) -> set[int] | None:
+def recommendation_scope_for(who, iep) -> set[int] | None:
     """None when the person sees every recommendation of the IEP; for an evaluator, the ids their
-    scope allows as it is now. Anything not in it is hidden: a recommendation created later too."""
-    evaluator = _evaluator_membership(user, iep.student_id)
-    if evaluator is None:
+    scope allows (as it is now, or as the standing handed in read it). Anything not in it is
+    hidden: a recommendation created later too."""
+    standing = standing_of(who, iep.student)
+    if not standing.is_evaluator:
         return None
-    return set(EvaluatorScope.objects.filter(membership=evaluator, recommendation__iep=iep)
-               .values_list("recommendation_id", flat=True))
+    return set(standing.scope or ())
 
 
 def is_redacted(scope: set[int] | None, recommendation_id: int | None) -> bool:
@@ -147,10 +148,10 @@ def is_redacted(scope: set[int] | None, recommendation_id: int | None) -> bool:
     return scope is not None and recommendation_id is not None and recommendation_id not in scope
 
 
-def event_presenter_for(user, iep):
+def event_presenter_for(who, iep):
     """Turns events into what this person may see: out-of-scope ones redacted, never skipped,
     so the sequence a client holds stays gapless."""
-    scope = recommendation_scope_for(user, iep)
+    scope = recommendation_scope_for(who, iep)
     return lambda event: event.as_message(redacted=is_redacted(scope, event.recommendation_id))
 
 
@@ -171,13 +172,13 @@ def iep_last_seq(iep_id) -> int:
     return IEP.objects.filter(id=iep_id).values_list("last_event_seq", flat=True).first() or 0
 
 
-def signatures_of(iep, user) -> list[Signature]:
+def signatures_of(iep, who) -> list[Signature]:
     """Every signature on the IEP, oldest first, each marked `current` when it names the IEP's
     content hash as it is now. An evaluator sees the decisions on their disputed recommendations only."""
     from .content_hash import content_hash
 
     current = content_hash(iep)
-    hidden = hidden_recommendation_ids(user, iep)
+    hidden = hidden_recommendation_ids(who, iep)
     rows = list(Signature.objects.filter(iep=iep).select_related("signer").prefetch_related("decisions")
                 .order_by("signed_at", "id"))
     for row in rows:

@@ -10,7 +10,8 @@ from apps.accounts.selectors import admin_district_ids
 from apps.audit.recording import record_reads
 from apps.students.models import Role
 from apps.students.policy import may_invite_member, may_view_access_log
-from apps.students.selectors import memberships_of, role_for, student_get_for, students_visible_to, team_for
+from apps.students.selectors import memberships_of, student_and_standing_for, students_visible_to, team_for
+from apps.students.standing import note_standing, standing_of
 
 from .forms import (
     CompareForm,
@@ -41,9 +42,10 @@ from .policy import (
     may_withdraw_recommendation,
 )
 from .selectors import (
-    iep_get_for,
+    iep_and_standing_for,
     ieps_visible_to,
     positions_of,
+    recommendation_and_standing_for,
     recommendation_get_for,
     recommendations_of,
     recommendations_visible_to,
@@ -100,16 +102,21 @@ def home(request):
 @page
 @require_GET
 def student_page(request, student_id):
-    student = student_get_for(request.user, student_id)
-    return render_student_page(request, student)
+    student, standing = student_and_standing_for(request.user, student_id)
+    return render_student_page(request, student, standing=standing)
 
 
-def render_student_page(request, student, *, iep_form=None, status=200):
+def render_student_page(request, student, *, iep_form=None, status=200, standing=None):
+    """`standing`: the person's on the child, as the view worked it out (worked out here after a
+    write); every question the page asks about the child is asked with it."""
     user = request.user
+    standing = standing_of(standing or user, student)
+    note_standing(request, standing)
     return render(request, "ieps/student.html", {
-        "page_panels": page_panels_for(request, "student", student),
+        "page_panels": page_panels_for(request, "student", student, standing),
         "student": student,
-        "role": role_for(user, student),
+        "standing": standing,
+        "role": standing.role,
         "role_labels": ROLE_LABELS,
         "team": team_for(student),
         "ieps": ieps_visible_to(user).filter(student=student).annotate(
@@ -117,72 +124,78 @@ def render_student_page(request, student, *, iep_form=None, status=200):
                 "recommendations", filter=Q(recommendations__in=recommendations_visible_to(user))
             )
         ).order_by("-meeting_at", "-id"),
-        "iep_form": iep_form or (IEPDatesForm(auto_id="new-iep-%s") if may_create_iep(user, student) else None),
-        "may_manage_team": may_invite_member(user, student),
-        "may_view_access_log": may_view_access_log(user, student),
+        "iep_form": iep_form or (IEPDatesForm(auto_id="new-iep-%s") if may_create_iep(standing, student) else None),
+        "may_manage_team": may_invite_member(standing, student),
+        "may_view_access_log": may_view_access_log(standing, student),
     }, status=status)
 
 
 @page
 @require_GET
 def iep_page(request, iep_id):
-    iep = iep_get_for(request.user, iep_id)
-    return render_iep_page(request, iep)
+    iep, standing = iep_and_standing_for(request.user, iep_id)
+    return render_iep_page(request, iep, standing=standing)
 
 
-def _signing(user, iep, signature_form=None) -> dict:
+def _signing(user, iep, signature_form=None, standing=None) -> dict:
     """The IEP page's signatures section: who signed, and what this person may do about it
     (the same predicates the consent services check)."""
     from .consent_forms import StaffSignatureForm
     from .content_hash import content_hash
     from .selectors import signatures_of
 
-    signatures = signatures_of(iep, user)
-    if signature_form is None and may_sign_iep(user, iep):
+    standing = standing_of(standing or user, iep.student)
+    signatures = signatures_of(iep, standing)
+    if signature_form is None and may_sign_iep(standing, iep):
         signature_form = StaffSignatureForm(initial={"content_hash": content_hash(iep), "full_name": user.full_name},
                                             auto_id="staff-sign-%s")
     mine = [s for s in signatures if s.signer_id == user.id and s.kind == "consent"]
     return {
         "signatures": signatures,
         "my_answer": mine[-1] if mine else None,
-        "may_answer": may_answer_consent(user, iep),
-        "may_record_paper": may_record_paper_consent_on(user, iep),
+        "may_answer": may_answer_consent(standing, iep),
+        "may_record_paper": may_record_paper_consent_on(standing, iep),
         "signature_form": signature_form,
-        "may_amend": may_amend_iep(user, iep),
-        "may_download_signed": may_download_signed_iep(user, iep),
+        "may_amend": may_amend_iep(standing, iep),
+        "may_download_signed": may_download_signed_iep(standing, iep),
     }
 
 
 def render_iep_page(request, iep, *, recommendation_form=None, dates_form=None, status_error="", status=200,
-                    signature_form=None):
+                    signature_form=None, standing=None):
+    """`standing`: the person's on the child, as the view worked it out (worked out here after a
+    write); the page, its signatures and its panels ask every question with it."""
     user = request.user
-    recommendations = list(recommendations_of(iep, user).prefetch_related("positions__user").annotate(
+    standing = standing_of(standing or user, iep.student)
+    note_standing(request, standing)
+    recommendations = list(recommendations_of(iep, standing).prefetch_related("positions__user").annotate(
         open_suggestion_count=Count("suggestions", filter=Q(suggestions__status=Suggestion.Status.OPEN),
                                     distinct=True)))
     team = list(team_for(iep.student))
     for rec in recommendations:
         rec.summary = positions_summary(rec.positions.all(), team)
-    shown = panels_for(request, iep)
-    if dates_form is None and may_edit_iep_dates(user, iep):
+    shown = panels_for(request, iep, standing)
+    if dates_form is None and may_edit_iep_dates(standing, iep):
         dates_form = IEPDatesForm(initial={"meeting_at": iep.meeting_at, "last_evaluated_on": iep.last_evaluated_on},
                                   auto_id="dates-%s")
-    if recommendation_form is None and may_add_recommendation_to(user, iep):
+    if recommendation_form is None and may_add_recommendation_to(standing, iep):
         recommendation_form = RecommendationForm(auto_id="new-rec-%s")
     return render(request, "ieps/iep.html", {
         "iep": iep,
         "student": iep.student,
-        "role": role_for(user, iep.student),
+        "standing": standing,
+        "role": standing.role,
         "role_labels": ROLE_LABELS,
         "disciplines": _disciplines(iep.student, team),
         "recommendations": recommendations,
         "panels": shown,
         "toc": table_of_contents(shown),
         "panel_scripts": panel_scripts(),
-        "status_steps": iep_status_steps_for(user, iep),
+        "status_steps": iep_status_steps_for(standing, iep),
         "status_error": status_error,
         "dates_form": dates_form,
         "recommendation_form": recommendation_form,
-        **_signing(user, iep, signature_form),
+        **_signing(user, iep, signature_form, standing),
     }, status=status)
 
 
@@ -257,32 +270,34 @@ def _comparison(request, versions):
 @page
 @require_GET
 def recommendation_page(request, recommendation_id):
-    rec = recommendation_get_for(request.user, recommendation_id)
-    return render_recommendation_page(request, rec)
+    rec, standing = recommendation_and_standing_for(request.user, recommendation_id, summary=True)
+    return render_recommendation_page(request, rec, standing=standing)
 
 
 def render_recommendation_page(request, rec, *, revision_form=None, decision_form=None, position_form=None,
                                withdraw_error="", notice_form=None, suggestion_form=None, decline_forms=None,
-                               suggestion_error=None, status=200):
+                               suggestion_error=None, status=200, standing=None):
     from .notice_views import recommendation_notice_context
 
     user = request.user
-    role = role_for(user, rec.iep.student)
+    standing = standing_of(standing or user, rec.iep.student)
+    note_standing(request, standing)
+    role = standing.role
     versions = list(versions_of(rec))
     positions = list(positions_of(rec))
     team = list(team_for(rec.iep.student))
     compare_form, comparison = _comparison(request, versions)
-    if revision_form is None and may_revise_recommendation(user, rec):
+    if revision_form is None and may_revise_recommendation(standing, rec):
         revision_form = RevisionForm.for_recommendation(rec, auto_id="revise-%s")
-    if decision_form is None and may_decide_recommendation(user, rec):
+    if decision_form is None and may_decide_recommendation(standing, rec):
         decision_form = DecisionForm(initial={"status": rec.status}, auto_id="decide-%s")
-    if position_form is None and may_record_position_on(user, rec):
+    if position_form is None and may_record_position_on(standing, rec):
         mine = next((p for p in positions if p.user_id == user.id), None)
         position_form = PositionForm.for_member(mine, auto_id="position-%s")
-    if suggestion_form is None and may_suggest_on(user, rec):
+    if suggestion_form is None and may_suggest_on(standing, rec):
         suggestion_form = SuggestionForm.for_recommendation(rec, auto_id="suggest-%s")
     return render(request, "ieps/recommendation.html", {
-        **suggestions_context(user, rec, versions),
+        **suggestions_context(user, rec, versions, standing=standing),
         "suggestion_form": suggestion_form,
         "decline_forms": decline_forms or {},
         "suggestion_error": suggestion_error,
@@ -290,6 +305,7 @@ def render_recommendation_page(request, rec, *, revision_form=None, decision_for
         "recommendation": rec,
         "iep": rec.iep,
         "student": rec.iep.student,
+        "standing": standing,
         "role": role,
         "role_labels": ROLE_LABELS,
         "disciplines": _disciplines(rec.iep.student, team),
@@ -302,9 +318,9 @@ def render_recommendation_page(request, rec, *, revision_form=None, decision_for
         "revision_form": revision_form,
         "decision_form": decision_form,
         "position_form": position_form,
-        "may_withdraw": may_withdraw_recommendation(user, rec),
+        "may_withdraw": may_withdraw_recommendation(standing, rec),
         "withdraw_error": withdraw_error,
-        **recommendation_notice_context(request, rec, notice_form),
+        **recommendation_notice_context(request, rec, notice_form, standing=standing),
     }, status=status)
 
 
@@ -334,9 +350,9 @@ def recommendation_card(request, recommendation_id):
 def recommendation_item(request, recommendation_id):
     """A new recommendation's whole list item (its card and the panels higher apps put in it), for
     the live client to add to an open IEP page. Not logged again, like the card."""
-    rec = recommendation_get_for(request.user, recommendation_id)
+    rec, standing = recommendation_and_standing_for(request.user, recommendation_id, summary=True)
     context = _card_context(request, rec)
-    context.update({"iep": rec.iep, "panels": panels_for(request, rec.iep)})
+    context.update({"iep": rec.iep, "panels": panels_for(request, rec.iep, standing)})
     return render(request, "ieps/_rec_item.html", context)
 
 
@@ -357,7 +373,8 @@ def recommendation_positions(request, recommendation_id):
 @require_GET
 def recommendation_suggestions(request, recommendation_id):
     """The recommendation page's suggestions, for the live client to fetch again."""
-    rec = recommendation_get_for(request.user, recommendation_id)
+    rec, standing = recommendation_and_standing_for(request.user, recommendation_id)
+    note_standing(request, standing)
     return render(request, "ieps/_suggestions.html", {
-        "recommendation": rec, **suggestions_context(request.user, rec), "decline_forms": {},
+        "recommendation": rec, **suggestions_context(request.user, rec, standing=standing), "decline_forms": {},
     })

@@ -15,10 +15,12 @@ from .selectors import (
     invitations_pending_for,
     member_get_for,
     memberships_of,
+    student_and_standing_for,
     student_get_for,
     team_for,
 )
 from .services import invitation_cancel, invitation_create, invitation_resend, membership_remove
+from .standing import note_standing
 
 
 class MeApi(APIView):
@@ -78,7 +80,8 @@ class TeamApi(APIView):
 
     @extend_schema(responses=TeamMemberOut(many=True))
     def get(self, request, student_id):
-        student = student_get_for(request.user, student_id)
+        student, standing = student_and_standing_for(request.user, student_id)
+        note_standing(request, standing)
         return paginate(self, request, team_for(student), TeamMemberOut)
 
     @extend_schema(request=InviteIn, responses={201: InvitationOut})

@@ -1,54 +1,54 @@
-"""Who may do what with a child's record. Predicates take (user, student)."""
+"""Who may do what with a child's record. Predicates take (who, student): `who` is a user, or the
+standing (students.standing) the caller already worked out for that child, so a page that asks
+many of them works out the person's membership once. The facts come from the Standing; the rules
+are written here, once, whichever of the two is asked."""
 import rules
 from django.utils.translation import gettext as _
 
-from apps.accounts.selectors import admin_district_ids
-
 from .models import Role
-from .selectors import membership_for
-
-
-def _role(user, student):
-    membership = membership_for(user, student.id)
-    return membership.role if membership else None
+from .standing import standing_of, user_id_of
 
 
 @rules.predicate
-def is_team_member(user, student):
-    return _role(user, student) is not None
+def is_team_member(who, student):
+    return standing_of(who, student).on_team
 
 
 @rules.predicate
-def is_parent_of(user, student):
-    return _role(user, student) == Role.PARENT
+def is_parent_of(who, student):
+    return standing_of(who, student).is_parent
 
 
 @rules.predicate
-def is_case_manager_for(user, student):
-    return _role(user, student) == Role.CASE_MANAGER
+def is_case_manager_for(who, student):
+    return standing_of(who, student).is_case_manager
 
 
 @rules.predicate
-def is_clinician_for(user, student):
-    return _role(user, student) == Role.CLINICIAN
+def is_clinician_for(who, student):
+    return standing_of(who, student).is_clinician
 
 
 @rules.predicate
-def is_evaluator_for(user, student):
-    return _role(user, student) == Role.EVALUATOR
+def is_evaluator_for(who, student):
+    return standing_of(who, student).is_evaluator
 
 
 @rules.predicate
-def is_district_admin_for(user, student):
-    return user.is_authenticated and student.district_id in admin_district_ids(user)
+def is_district_admin_for(who, student):
+    return standing_of(who, student).district_admin
 
 
 @rules.predicate
-def is_school_staff_for(user, student):
-    return _role(user, student) in (Role.CASE_MANAGER, Role.CLINICIAN)
+def is_school_staff_for(who, student):
+    return standing_of(who, student).is_school_staff
 
 
-may_view_student = is_team_member | is_district_admin_for
+@rules.predicate
+def may_view_student(who, student):
+    """On the team or an administrator of the district: one standing, not one per half."""
+    return standing_of(who, student).sees_child
+
 may_invite_member = is_case_manager_for | is_district_admin_for
 # Seeing pending invitations, resending or cancelling one, removing a member: the same people.
 may_manage_invitations = may_invite_member
@@ -57,7 +57,7 @@ may_manage_invitations = may_invite_member
 def removal_refusal(actor, membership, team) -> tuple[str, str] | None:
     """Why this member may not be taken off the team by this person, as (code, sentence), or None.
     `team` is every membership of the child (the service passes them locked)."""
-    if membership.user_id == actor.id:
+    if membership.user_id == user_id_of(actor):
         return "cannot_remove_self", _("You cannot remove yourself from the team.")
     if membership.role == Role.EVALUATOR:
         return "evaluator_membership", _("An independent evaluator leaves the team when the engagement ends.")

@@ -1,55 +1,48 @@
 """Which children, and which teams, a person may see. Every list and detail starts here."""
 from django.db.models import Q, QuerySet
 
-from apps.accounts.selectors import admin_district_ids
+from apps.accounts.selectors import admin_district_ids, admin_districts_of
 from apps.core.errors import NotFound
 
 from .models import Invitation, Membership, Role, Student, active_membership_q
+from .standing import standing_of
 
 
 def students_visible_to(user) -> QuerySet[Student]:
     if not user.is_authenticated:
         return Student.objects.none()
     on_team = Membership.objects.filter(active_membership_q(), user=user).values("student_id")
-    return Student.objects.filter(Q(id__in=on_team) | Q(district_id__in=admin_district_ids(user))).select_related(
+    return Student.objects.filter(Q(id__in=on_team) | Q(district_id__in=admin_districts_of(user))).select_related(
         "school", "district"
     )
 
 
 def student_get_for(user, student_id) -> Student:
+    return student_and_standing_for(user, student_id)[0]
+
+
+def student_and_standing_for(user, student_id):
+    """The child (404 unless the person may see them) and the person's standing on them, worked
+    out once for the caller to hand on to the policy and selectors it asks next."""
     student = Student.objects.select_related("school", "district").filter(id=student_id).first()
-    if student is None or not may_see_student(user, student):
+    if student is None:
         raise NotFound()
-    return student
+    standing = standing_of(user, student)
+    if not standing.sees_child:
+        raise NotFound()
+    return student, standing
 
 
-def may_see_student(user, student) -> bool:
+def may_see_student(who, student) -> bool:
     """The same rule as students_visible_to, for one child already loaded: on the team, or an
-    administrator of the child's district. (Detail fetches are hot; this avoids rebuilding the
-    list query for a single row.)"""
-    return role_for(user, student) is not None
+    administrator of the child's district. `who`: a user, or their standing on the child."""
+    return standing_of(who, student).sees_child
 
 
-def membership_for(user, student_id) -> Membership | None:
-    """The person's active team membership for this child, memoised on the user for one request."""
-    if not user.is_authenticated:
-        return None
-    cache = user.__dict__.setdefault("_membership_cache", {})
-    if student_id not in cache:
-        cache[student_id] = (
-            Membership.objects.filter(active_membership_q(), user=user, student_id=student_id).first()
-        )
-    return cache[student_id]
-
-
-def role_for(user, student) -> str | None:
-    """What the person is to this child: their team role, else district admin, else nothing."""
-    membership = membership_for(user, student.id)
-    if membership:
-        return membership.role
-    if student.district_id in admin_district_ids(user):
-        return Role.DISTRICT_ADMIN
-    return None
+def role_for(who, student) -> str | None:
+    """What the person is to this child: their team role, else district admin, else nothing.
+    `who`: a user (read now, never from a memo), or their standing on the child."""
+    return standing_of(who, student).role
 
 
 def team_for(student) -> QuerySet[Membership]:

@@ -251,3 +251,38 @@ async def test_heartbeats_carry_the_last_sequence_number_so_a_client_can_see_a_g
             frames.append(await socket.receive_json_from(timeout=3))
     assert all(f["last_seq"] <= hello["last_seq"] + 1 for f in frames if f.get("type") == "heartbeat")
     await socket.disconnect()
+
+
+async def test_a_socket_holds_its_standing_and_refreshes_it_when_access_changes(transactional_demo):
+    """The socket keeps the standing its access check worked out (role, scope, expiry) and
+    replaces it with a fresh one on access.changed: a change of expiry is then what it times its
+    next check by."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.core.hub import hub
+    from apps.core.live import end_sockets_of, user_group
+
+    d = transactional_demo
+    socket, _ = await connect_member(d.maya_iep.id, d.ot)
+    [consumer] = hub().groups[user_group(d.ot.id)]
+    assert (consumer.standing.team_role, consumer.standing.expires_at, consumer.scoped) == ("clinician", None, False)
+
+    refreshed = asyncio.Event()
+    still_allowed = consumer.still_allowed
+
+    async def noting(access):
+        allowed = await still_allowed(access)
+        refreshed.set()
+        return allowed
+
+    consumer.still_allowed = noting
+    later = timezone.now() + timedelta(days=3)
+    await database_sync_to_async(Membership.objects.filter(user=d.ot, student=d.maya).update)(expires_at=later)
+    await database_sync_to_async(end_sockets_of)(d.ot.id, reason="scope_changed", student_id=d.maya.id)
+    await asyncio.wait_for(refreshed.wait(), 5)
+    assert consumer.standing.expires_at == later
+    assert consumer.standing.team_role == "clinician"
+    assert await drain(socket) == []
+    await socket.disconnect()

@@ -38,7 +38,7 @@ def test_a_panel_a_higher_app_registers_appears_on_the_iep_page_for_whom_it_says
         '<section class="section" id="later-panel"><h2 id="later-heading">Later: {{ note }}</h2></section>')
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}]
 
-    def context(request, iep):
+    def context(request, iep, standing):
         # Like a real panel: decides from the person and the IEP, None shows nothing.
         return None if request.user == demo.ot else {"note": f"for {request.user.full_name}"}
 

@@ -33,7 +33,6 @@ def evaluator_access_sync(evaluator: User, student_id: int) -> None:
         evaluator=evaluator, iep__student_id=student_id, status__in=ENGAGED,
     )
     student = Student.objects.get(id=student_id)
-    evaluator.__dict__.pop("_membership_cache", None)
     if not engagements.exists():
         if Membership.objects.filter(user=evaluator, student_id=student_id, role=Role.EVALUATOR).exists():
             membership_revoke(student=student, user=evaluator)
@@ -135,7 +134,6 @@ def evaluation_request_attest(*, actor, request: EvaluationRequest, independent_
     request.save(update_fields=["status", "attested_at", "questions_thread"])
     evaluator_access_sync(request.evaluator, request.iep.student_id)
     report_deadline_to_evaluator(request)
-    actor.__dict__.pop("_membership_cache", None)
     record_event(request, "evaluation.attested", actor, {
         "attested_at": request.attested_at.isoformat(), "questions_thread": request.questions_thread_id,
     })
