@@ -9,7 +9,8 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def evaluation_nav(context):
-    """{"queue": the person administers a district, "mine": the person is an independent evaluator}.
+    """{"queue": the person administers a district (their evaluation queue and their district's
+    deadlines), "mine": the person is an independent evaluator}.
     No query beyond the district ids the header already reads (memoised on the user)."""
     request = context.get("request")
     user = getattr(request, "user", None)
