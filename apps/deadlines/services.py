@@ -74,9 +74,21 @@ def open_deadlines_of(*, kind: str, source: tuple[str, int]):
     return Deadline.objects.filter(kind=kind, source_type=source[0], source_id=source[1], status=OPEN)
 
 
+# A workflow that also shows a deadline's date on its own record (an evaluation request's
+# "decision due") is told when the date moves, since deadlines knows no workflow: it registers
+# listener(deadline) for its source type from its AppConfig.ready().
+_move_listeners: dict[str, list] = {}
+
+
+def on_deadline_moved(source_type: str, listener) -> None:
+    if listener not in _move_listeners.setdefault(source_type, []):
+        _move_listeners[source_type].append(listener)
+
+
 @transaction.atomic
 def deadline_move(deadline: Deadline, *, due_on: date) -> Deadline:
-    """A new date: the feed's SEQUENCE goes up, and the reminders are planned anew."""
+    """A new date: the feed's SEQUENCE goes up, the reminders are planned anew, and the workflow
+    the deadline follows hears of it (in the same transaction)."""
     deadline = _locked(deadline)
     if deadline.due_on == due_on or deadline.status != OPEN:
         return deadline
@@ -85,6 +97,8 @@ def deadline_move(deadline: Deadline, *, due_on: date) -> Deadline:
     deadline.sequence += 1
     deadline.save(update_fields=["due_on", "due_at", "all_day", "sequence"])
     reminders_plan(deadline)
+    for listener in _move_listeners.get(deadline.source_type, ()):
+        listener(deadline)
     return deadline
 
 

@@ -20,6 +20,13 @@ class EvaluationsConfig(AppConfig):
 
         notice_sources.register()
 
+        # ... and the decision's date moves on the request when its deadline moves.
+        from apps.deadlines.services import on_deadline_moved
+
+        from .services.deadlines import decision_deadline_moved
+
+        on_deadline_moved("evaluation_request", decision_deadline_moved)
+
         # A route naming an evaluation request reads that child's record (apps.audit.recording).
         from apps.audit.recording import register_route_subject
 

@@ -47,6 +47,10 @@ def test_a_new_period_moves_the_open_deadlines_counted_from_a_start(demo, api_as
     # 15 school days from Friday 5 March 2027 (no closed days): Friday 26 March.
     assert deadline.due_on == date(2027, 3, 26) != before
     assert (deadline.period_count, deadline.period_unit, deadline.sequence) == (15, "school", 1)
+    # The request says the same date wherever it is shown: its API, as the parent reads it too.
+    for persona in ("admin", "parent.maya"):
+        shown = api_as(persona).get(f"/api/v1/evaluation-requests/{flow.id}/").json()
+        assert shown["decision_due"] == "2027-03-26", persona
 
 
 def test_a_new_time_zone_moves_all_day_deadlines_and_the_reminders_of_people_without_their_own(demo, api_as):

@@ -31,6 +31,14 @@ def decision_deadline_open(request: EvaluationRequest, actor) -> None:
                   owners=district_admins_of(request), watchers=[request.requested_by])
 
 
+def decision_deadline_moved(deadline) -> None:
+    """The district changed its period or calendar and the decision's deadline moved: the
+    request says the same date (its page, the queue, the API), while it waits for the decision."""
+    if deadline.kind == Kind.EVALUATION_DECISION:
+        EvaluationRequest.objects.filter(id=deadline.source_id, status=EvaluationRequest.Status.REQUESTED).update(
+            decision_due=deadline.due_on)
+
+
 def decision_deadline_met(request: EvaluationRequest) -> None:
     workflow_deadlines_close(kind=Kind.EVALUATION_DECISION, source=_source(request), met=True)
     if request.status == EvaluationRequest.Status.APPROVED:
