@@ -9,6 +9,8 @@ that IEP's case manager, not waiting for the previous one) and measures for each
 - delivery: from the POST's start until the LAST of the IEP's five watchers has the event;
 - channel: from the event's own time (`at`, written with the row, before the commit) until
   the last watcher has it, the part the live channel adds after the database;
+- after the answer: delivery less the POST's own time (live messages leave once the answer is
+  sent), the span the bare run's PUBLISH -> fifth subscriber compares with;
 and, in the same run, the POSTs at the same rate with nobody connected, and a bare Redis run of
 the same shape (`--ieps` channels, five SUBSCRIBE connections each, PUBLISH at the same rate
 across random channels, time until the fifth has it). 0 lost is checked for both.
@@ -162,11 +164,15 @@ async def measure_workspace(args, base, ieps):
     posts = await post_at_rate(base, ieps, args.rate, args.duration, "c")
     await asyncio.sleep(3)  # the last events' way to the watchers
     delivery, channel, lost = [], [], 0
-    for body, start, _ms in posts:
+    for body, start, ms in posts:
         if arrivals.count.get(body, 0) < 5:
             lost += 5 - arrivals.count.get(body, 0)
             continue
         delivery.append((arrivals.last[body][0] - start) * 1000)
+        # A request's live messages leave once its answer is sent (HoldLiveMessagesUntilAnswered):
+        # from the answer's arrival at the poster to the fifth watcher is the channel's own part,
+        # the same span the bare run measures from PUBLISH.
+        channel.append((arrivals.last[body][0] - start) * 1000 - ms)
     # The event's own time, from the frames (wall clock, same machine): the channel's part.
     for socket in sockets:
         await socket.close()
@@ -243,7 +249,7 @@ async def main(args):
     try:
         api(base, f"/api/v1/recommendations/{ieps[0]['rec']}/comments/", {"body": "warm"}, ieps[0]["tokens"][1])
         idle = await post_at_rate(base, ieps, args.rate, args.duration, "i")
-        posts, delivery, lost, _c, arrivals = await measure_workspace(args, base, ieps)
+        posts, delivery, lost, after_answer, arrivals = await measure_workspace(args, base, ieps)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -255,10 +261,12 @@ async def main(args):
         "workers": args.workers, "comments": len(posts),
         "post_idle": stats([ms for _b, _s, ms in idle]), "post_listened": stats([ms for _b, _s, ms in posts]),
         "delivery_from_post_start": stats(delivery), "channel_from_event_time": stats(channel),
+        "delivery_after_the_answer": stats(after_answer),
         "lost": lost, "bare_redis": stats(bare), "bare_lost": bare_lost,
     }
     row["delivery_p99_over_bare"] = ratio(row["delivery_from_post_start"], row["bare_redis"])
     row["channel_p99_over_bare"] = ratio(row["channel_from_event_time"], row["bare_redis"])
+    row["after_answer_p99_over_bare"] = ratio(row["delivery_after_the_answer"], row["bare_redis"])
     row["post_p99_over_idle"] = ratio(row["post_listened"], row["post_idle"])
     print(json.dumps(row, indent=2), flush=True)
     out = ROOT / "bench" / "results"
