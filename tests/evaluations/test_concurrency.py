@@ -4,32 +4,15 @@ transactions need PostgreSQL (SQLite serialises every write)."""
 import threading
 
 import pytest
-from django.db import connection
 
 from apps.evaluations.models import EvaluationRequest
 from apps.evaluations.services import requests as request_services
 from tests.conftest import api_client_for
+from tests.threads import at_once
 
 from .helpers import TEAM, Flow, days_ahead
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def _in_threads(*jobs):
-    results = [None] * len(jobs)
-
-    def run(i, job):
-        try:
-            results[i] = job()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def test_two_simultaneous_approvals_of_overlapping_requests_fund_only_one(transactional_demo, media, monkeypatch):
@@ -56,7 +39,7 @@ def test_two_simultaneous_approvals_of_overlapping_requests_fund_only_one(transa
             f"/api/v1/evaluation-requests/{request_id}/decision/",
             {"decision": "approve", "cost_cap": "1000", "report_due": days_ahead()}, format="json").status_code
 
-    statuses = _in_threads(approve(first), approve(second))
+    statuses = at_once(approve(first), approve(second))
     assert sorted(statuses) == [200, 409]
     assert EvaluationRequest.objects.filter(status="approved").count() == 1
 
@@ -65,7 +48,7 @@ def test_simultaneous_acknowledgements_complete_the_consideration(transactional_
     d = transactional_demo
     flow = Flow(d, lambda persona: api_client_for(d.users[persona]))
     flow.to("submitted")
-    statuses = _in_threads(*[
+    statuses = at_once(*[
         (lambda p: lambda: api_client_for(d.users[p]).post(flow.url + "acknowledge/").status_code)(p) for p in TEAM
     ])
     assert statuses == [200] * len(TEAM)
