@@ -6,6 +6,14 @@ group on the channel layer once, with its own channel, reads every message once,
 the handler registered for the message's type (`register(type, handler)`), which gets the group's
 local sockets and the message. `write(text)` puts an already encoded frame on a socket without
 waiting for it: a socket whose client reads slowly keeps its own backlog and holds nobody else.
+
+Under uvicorn's sans-I/O WebSocket protocol (`--ws websockets-sansio`, what `make run` and the
+README's scale command use) a frame can also go out as wire bytes made once per event
+(`wire_frame`): a server's text frame is unmasked, so with no extension negotiated its bytes are
+the same for every socket. Writing them to the socket's transport skips uvicorn's send, which
+per socket built the frame again and ran a coroutine: that was most of what a fan-out cost after
+the hand-over (README "Performance"). Anything unusual (a compressed connection, a closing one,
+a client reading slowly, another server) takes the server's own send, as before.
 """
 import asyncio
 import collections
@@ -14,6 +22,13 @@ import weakref
 
 from channels.layers import get_channel_layer
 from channels.sessions import InstanceSessionWrapper
+from websockets.frames import Frame, Opcode
+from websockets.protocol import State
+
+try:
+    from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+except ImportError:  # pragma: no cover - served by something else: the server's send only
+    WebSocketsSansIOProtocol = None
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +149,11 @@ class _Resumed:
                     return stop.value
 
 
+def wire_frame(text: str) -> bytes:
+    """A server's text frame as it goes on the wire: unmasked, no extension."""
+    return Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
+
+
 class HubSocket:
     """For a consumer the hub writes to. `raw_send` is the server's send: the session middleware's
     wrapper only acts on HTTP responses, and skipping it saves a lookup per frame per socket."""
@@ -141,7 +161,9 @@ class HubSocket:
     _backlog = None
     _writer = None
     _write_closed = False
+    _server = None  # uvicorn's sans-I/O protocol of this socket, when that is what serves it
     frames_dropped = 0
+    frames_written_as_wire = 0
 
     def use_send(self, send):
         wrapper = getattr(send, "__self__", None)
@@ -149,10 +171,28 @@ class HubSocket:
             send = wrapper.real_send
             wrapper = getattr(send, "__self__", None)
         self.raw_send = send
+        if (WebSocketsSansIOProtocol is not None and isinstance(wrapper, WebSocketsSansIOProtocol)
+                and getattr(send, "__func__", None) is WebSocketsSansIOProtocol.send):
+            self._server = wrapper
 
-    def write(self, text: str) -> None:
-        """Sends one encoded frame without waiting; frames keep their order per socket."""
+    def _takes_wire(self) -> bool:
+        # What uvicorn's send checks before it frames a text message (writable, not closing, the
+        # connection open), plus no extension: a compressed connection frames each copy itself.
+        # Nothing is waiting in this socket's backlog, so the order of frames is kept.
+        server = self._server
+        return (self._backlog is None and server.writable.is_set() and server.handshake_complete
+                and not server.close_sent and server.initial_response is None
+                and server.conn.state is State.OPEN and not server.conn.extensions
+                and not server.conn.expect_continuation_frame and not server.transport.is_closing())
+
+    def write(self, text: str, wire: bytes | None = None) -> None:
+        """Sends one encoded frame without waiting; frames keep their order per socket. `wire` is
+        the same frame from `wire_frame(text)`, made once for every socket it goes to."""
         if self._write_closed:
+            return
+        if wire is not None and self._server is not None and self._takes_wire():
+            self._server.transport.write(wire)
+            self.frames_written_as_wire += 1
             return
         if self._backlog is not None:
             if len(self._backlog) >= MAX_BACKLOG:

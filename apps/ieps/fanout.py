@@ -1,7 +1,8 @@
 """What the process's hub (apps.core.hub) does with the IEP live channel's messages.
 
 - `iep.event`: the frame was encoded once when the event was appended (apps.ieps.events), with
-  its redacted variant. The team's sockets get it written straight away, yielding to the event
+  its redacted variant, and is put in wire bytes once here. The team's sockets get it written
+  straight away, yielding to the event
   loop between batches so a comment's POST (answered on the same loop) never waits behind the
   whole fan-out. Evaluators' sockets get it after one read per evaluator per event, made when it
   is sent (their scope now), on a line of their own so they never hold the team back and still
@@ -59,13 +60,14 @@ def _state(hub) -> _State:
 
 async def event_to_sockets(hub, group, sockets, message):
     text = message["text"]
+    wire = hubs.wire_frame(text)  # once for the process, not once per socket
     evaluators = []
     written = 0
     for socket in sockets:
         if socket.scoped:
             evaluators.append(socket)
             continue
-        socket.write(text)
+        socket.write(text, wire)
         written += 1
         if written % BATCH == 0:
             await asyncio.sleep(0)
@@ -114,8 +116,9 @@ class _EvaluatorLine:
                         log.warning("redaction read failed; sending the redacted frame", exc_info=True)
                         hidden = True
                     text = message["redacted"] if hidden else message["text"]
+                    wire = hubs.wire_frame(text)
                     for socket in sockets:
-                        socket.write(text)
+                        socket.write(text, wire)
         finally:
             self.task = None
             if not self.pending:
@@ -223,8 +226,9 @@ async def _beat_batch(sockets):
         iep_id = socket.iep.id
         frame = frames.get(iep_id)
         if frame is None:
-            frame = frames[iep_id] = json.dumps({"type": "heartbeat", "last_seq": seqs.get(iep_id, 0)})
-        socket.write(frame)
+            text = json.dumps({"type": "heartbeat", "last_seq": seqs.get(iep_id, 0)})
+            frame = frames[iep_id] = (text, hubs.wire_frame(text))
+        socket.write(*frame)
         schedule_beat(socket, every)
         if i % BATCH == BATCH - 1:
             await asyncio.sleep(0)
