@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from apps.core import hub
 from apps.ieps import fanout, live_reads
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -19,7 +20,8 @@ class Socket:
     def access_check_due(self, now):
         return False
 
-    def write(self, text):
+    def write(self, text, wire=None):  # as HubSocket.write: the wire bytes are the same frame
+        assert wire is None or wire == hub.wire_frame(text)
         self.frames.append(json.loads(text))
 
 
