@@ -73,7 +73,7 @@ def fill(args):
         cursor.execute("CREATE TEMP TABLE bench_deadlines (n int primary key, id bigint)")
         cursor.executemany("INSERT INTO bench_deadlines VALUES (%s, %s)", list(enumerate(ids)))
         cursor.execute(
-            f"""INSERT INTO deadlines_participant (deadline_id, user_id, role)
+            """INSERT INTO deadlines_participant (deadline_id, user_id, role)
                 SELECT id, %s, 'owner' FROM bench_deadlines""", [parent.id])
         cursor.execute(
             f"""INSERT INTO {Reminder._meta.db_table} (deadline_id, user_id, kind, on_date, at, superseded)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _, gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_http_methods
 
 from apps.core.forms import FormRefusal
 from apps.core.security import security_event
@@ -22,6 +22,7 @@ class CodeForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}))
 
 
+@require_http_methods(["GET", "POST"])
 def verify(request):
     """The second step after the password: a code from the app (or a recovery code)."""
     user = mfa.pending_user(request)
@@ -40,6 +41,7 @@ def verify(request):
     return render(request, "accounts/mfa_verify.html", {"form": form}, status=400 if form.errors else 200)
 
 
+@require_http_methods(["GET", "POST"])
 def enrol(request):
     """Setting up an authenticator: during a pending sign-in (required and not yet set up) or
     from the profile page."""

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_http_methods
 from django.views.i18n import set_language
 
-from apps.core.forms import FormRefusal, apply_service_error
+from apps.core.forms import FormRefusal, GetAndPostOnly, apply_service_error
 
 from . import mfa, services
 from .forms import ProfileForm, ResetRequestForm, SignInForm
@@ -39,7 +39,7 @@ def with_language_of(user, response):
     return response
 
 
-class SignInView(auth_views.LoginView):
+class SignInView(GetAndPostOnly, auth_views.LoginView):
     form_class = SignInForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
@@ -59,7 +59,7 @@ class SignInView(auth_views.LoginView):
         return with_language_of(user, super().form_valid(form))
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(GetAndPostOnly, auth_views.PasswordResetView):
     form_class = ResetRequestForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/password_reset_email.txt"
@@ -80,7 +80,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(GetAndPostOnly, auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
@@ -90,7 +90,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return answer
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(GetAndPostOnly, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
 
@@ -103,6 +103,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def profile(request):
     form = ProfileForm(request.POST or None, initial={
         "full_name": request.user.full_name, "email": request.user.email,
@@ -137,6 +138,7 @@ def sign_out_everywhere(request):
     return redirect("accounts:login")
 
 
+@require_http_methods(["GET", "POST"])
 def language(request):
     """The footer's language form: Django's set_language, and the choice is kept on the person."""
     answer = set_language(request)

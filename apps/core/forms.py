@@ -51,3 +51,17 @@ def form_done(request, url: str, message: str):
         response["HX-Redirect"] = path if current.path == urlsplit(path).path else url
         return response
     return redirect(url)
+
+
+class GetAndPostOnly:
+    """For a form page's class view: GET shows it, POST submits it, anything else is 405 before
+    the view does anything (Django's form views take PUT as a POST, and the sign-in view redirects
+    someone signed in whatever the method). Function views say the same with
+    `require_http_methods(["GET", "POST"])`."""
+
+    http_method_names = ["get", "post", "head", "options"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_http_methods
 
 from apps.accounts.selectors import admin_district_ids
 from apps.audit.recording import record_reads
@@ -225,6 +225,7 @@ def _panel_context(request, iep, error="", focus_ack=None, standing=None):
 # ---------- the family and the team ----------
 
 @page
+@require_http_methods(["GET", "POST"])
 def request_new(request, iep_id):
     iep = iep_get_for(request.user, iep_id)
     if not may_request_for_student(request.user, iep.student):
@@ -389,6 +390,7 @@ def decide(request, request_id):
 
 
 @page
+@require_http_methods(["GET", "POST"])
 def assign(request, request_id):
     """GET: the assignment form (the queue loads it when opened). POST: assigns."""
     e = evaluation_request_get_for(request.user, request_id)

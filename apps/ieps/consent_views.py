@@ -5,7 +5,7 @@ state such as a stale version), what one may not see or do answers 404/403."""
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_http_methods
 
 from apps.accounts.models import User
 from apps.core.addresses import client_address
@@ -63,6 +63,7 @@ def _render(request, iep, template, form, status=200, **extra):
 
 
 @page
+@require_http_methods(["GET", "POST"])
 def consent_page(request, iep_id):
     """A parent reads every recommendation of the proposed IEP, answers each one and signs."""
     iep = iep_get_for(request.user, iep_id)
@@ -97,6 +98,7 @@ def _parents(iep):
 
 
 @page
+@require_http_methods(["GET", "POST"])
 def paper_consent_page(request, iep_id):
     """The case manager records what a parent answered and signed on paper."""
     iep = iep_get_for(request.user, iep_id)

@@ -4,6 +4,7 @@ from django.contrib.auth import login
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from apps.core.errors import ApplicationError
 
@@ -21,6 +22,7 @@ class NewAccountForm(forms.Form):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def invitation_accept(request, token):
     """Joining a child's team from the e-mailed link: sign in or make an account, then join."""
     invitation = invitation_for_token(token)

@@ -5,7 +5,6 @@ import json
 import logging
 from datetime import timedelta
 
-import pytest
 import time_machine
 from django.test import Client
 from django.utils import timezone

@@ -241,7 +241,6 @@ PAYLOADS = {
     ("api:evaluation-request-revoke", "POST"): lambda t, d: {"note": "A conflict of interest came to light."},
     # Pages
     ("accounts:login", "POST"): lambda t, d: {"username": "parent.maya@demo.example", "password": DEMO_PASSWORD},
-    ("accounts:login", "PUT"): lambda t, d: {"username": "parent.maya@demo.example", "password": DEMO_PASSWORD},
     ("set_language", "POST"): lambda t, d: {"language": "es", "next": "/"},
     ("set_language", "GET"): lambda t, d: {"language": "es", "next": "/"},
     ("students:invitation_accept", "POST"): lambda t, d: {"full_name": "Pat Newman", "password": "a-long-password-1"},

@@ -65,3 +65,13 @@ def test_a_page_that_only_shows_answers_a_post_with_405(demo):
     assert {name: status for name, status in answers.items() if status != 405} == {}
     assert {"ieps:recommendation_positions", "ieps:recommendation_suggestions", "ieps:iep", "students:team",
             "audit:access_record"} <= set(answers)
+
+
+def test_a_form_answers_only_get_and_post(demo):
+    # A form's view that does not say its methods answers PUT or DELETE like a POST or a GET.
+    client = Client()
+    client.force_login(demo.casemanager)
+    forms = [r for r in _page_routes() if r.name in FORMS]
+    answers = {(r.name, method): getattr(client, method)(_filled(r.pattern)).status_code
+               for r in forms for method in ("put", "patch", "delete")}
+    assert {key: status for key, status in answers.items() if status != 405} == {}

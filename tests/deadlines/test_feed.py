@@ -81,7 +81,6 @@ def test_a_reset_kills_the_old_address_at_once_and_a_wrong_secret_is_404(demo, a
 
 def test_staffs_polls_go_into_the_record_of_access_once_an_hour_and_parents_not_at_all(demo, api_as, client):
     from datetime import datetime, timedelta
-    from datetime import timezone as tz
 
     import time_machine
 

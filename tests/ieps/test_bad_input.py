@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from apps.ieps import services
 from apps.ieps.models import IEP, Event, Position, Recommendation, RecommendationVersion
 from apps.students.models import Invitation, Membership
 from tests.consent import give_every_parent_consent

@@ -3,7 +3,6 @@ from datetime import date
 
 import pytest
 
-from apps.ieps import services
 from apps.ieps.models import IEP, Event, RecommendationVersion
 from tests.consent import give_every_parent_consent
 from tests.core.contract import assert_error, results

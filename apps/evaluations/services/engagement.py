@@ -15,7 +15,7 @@ from apps.core.errors import ApplicationError, Forbidden
 from apps.core.live import end_sockets_of
 from apps.discussions.services import thread_open_questions
 from apps.ieps.services import evaluator_scope_set
-from apps.notifications.services import Message, notify
+from apps.notifications.services import notify
 from apps.students.models import Membership, Role, Student
 from apps.students.services import membership_grant, membership_revoke
 
