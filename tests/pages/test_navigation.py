@@ -142,6 +142,28 @@ def test_a_zone_the_server_does_not_know_falls_back_to_utc_named(demo):
     assert "March 4, 2026, 5:05 p.m. UTC" in html
 
 
+def test_token_times_the_access_record_and_a_comments_buttons_name_the_zone(demo):
+    from apps.accounts.models import ApiToken
+    from apps.audit.services import access_record
+
+    rec = demo.maya_recs[0]
+    with time_machine.travel(MOMENT, tick=False):
+        ApiToken.objects.create(user=demo.parent_maya, name="district app")
+        comment = discussions.comment_create(actor=demo.parent_maya, thread=thread_of(rec), body="Seen at home.")
+        access_record(actor=demo.ot, student=demo.maya, obj=rec)
+    with time_machine.travel(MOMENT + timedelta(hours=1), tick=False):  # the token is still valid
+        client = signed_in(demo.parent_maya)
+        client.cookies["tz"] = "America%2FLos_Angeles"
+        profile = client.get("/accounts/profile/").content.decode()
+        record = client.get(f"/students/{demo.maya.id}/access-record/").content.decode()
+        thread = client.get(f"/recommendations/{rec.id}/thread/", **HX).content.decode()
+    shown = "March 4, 2026, 9:05 a.m. PST"
+    assert shown in profile
+    assert shown in record
+    buttons = re.search(rf'id="comment-{comment.id}".*?</article>', thread, re.S).group(0)
+    assert f"Edit<span class=\"visually-hidden\"> your comment of {shown}" in buttons
+
+
 def _submitted_evaluation(d):
     service, goal = d.maya_recs[0], d.maya_recs[3]
     e = evaluations.evaluation_request_create(actor=d.parent_maya, iep=d.maya_iep,
