@@ -2,14 +2,14 @@
 
 - `iep.event`: the frame was encoded once when the event was appended (apps.ieps.events), with
   its redacted variant, and is put in wire bytes once here. The team's sockets get it written
-  straight away, yielding to the event
-  loop between batches so a comment's POST (answered on the same loop) never waits behind the
-  whole fan-out. Evaluators' sockets get it after one read per evaluator per event, made when it
+  straight away, yielding to the event loop between batches so a comment's POST (answered on the
+  same loop) never waits behind the whole fan-out. Evaluators' sockets get it after one read per evaluator per event, made when it
   is sent (their scope now), on a line of their own so they never hold the team back and still
   get the group's events in order.
 - `access.changed`: a revocation, a scope change, a sign-out; read once per person and IEP.
-- Heartbeats: a timer per socket puts it in the next beat batch; one read of the last sequence
-  numbers and one encoded frame per IEP serve the whole batch.
+- Heartbeats: sockets are due by the second; one read of the last sequence numbers and one
+  encoded frame per IEP serve everyone due, and the sockets whose periodic access re-check is due
+  then are re-checked together, in one read.
 """
 import asyncio
 import collections
@@ -217,32 +217,42 @@ async def _beat_batch(sockets):
         return
     frames = {}
     now = time.monotonic()
+    checks = []
     for i, socket in enumerate(sockets):
         if not socket.listening:
             continue
         if socket.access_check_due(now):
-            _spawn(_check_then_beat(socket))
+            checks.append(socket)
             continue
-        iep_id = socket.iep.id
-        frame = frames.get(iep_id)
-        if frame is None:
-            text = json.dumps({"type": "heartbeat", "last_seq": seqs.get(iep_id, 0)})
-            frame = frames[iep_id] = (text, hubs.wire_frame(text))
-        socket.write(*frame)
-        schedule_beat(socket, every)
+        _beat_one(socket, seqs, frames)
         if i % BATCH == BATCH - 1:
             await asyncio.sleep(0)
+    if checks:
+        _spawn(_check_then_beat(checks, seqs))
 
 
-async def _check_then_beat(socket):
+def _beat_one(socket, seqs, frames):
+    iep_id = socket.iep.id
+    frame = frames.get(iep_id)
+    if frame is None:
+        text = json.dumps({"type": "heartbeat", "last_seq": seqs.get(iep_id, 0)})
+        frame = frames[iep_id] = (text, hubs.wire_frame(text))
+    socket.write(*frame)
+    schedule_beat(socket, settings.WEBSOCKET_HEARTBEAT_SECONDS)
+
+
+async def _check_then_beat(sockets, seqs):
+    """The periodic access re-check of the sockets due in this beat, one read for all of them
+    (off the beat: the others' heartbeats do not wait for it); each one still allowed then gets
+    its heartbeat. A failed read keeps them for now: the next beat checks again."""
     try:
-        allowed = await socket.still_allowed(await live_reads.access_shared(socket.user, socket.iep.id))
+        answers = await live_reads.accesses([(s.user, s.iep.id) for s in sockets])
     except Exception:
-        log.warning("access re-check failed", exc_info=True)
-        allowed = socket.listening
-    if allowed:
-        try:
-            seq = (await live_reads.last_seqs([socket.iep.id]))[socket.iep.id]
-            socket.write(json.dumps({"type": "heartbeat", "last_seq": seq}))
-        finally:
-            schedule_beat(socket, settings.WEBSOCKET_HEARTBEAT_SECONDS)
+        log.warning("access re-check failed; the next beat retries", exc_info=True)
+        answers = None
+    frames = {}
+    for socket in sockets:
+        if answers is not None and not await socket.still_allowed(answers[(socket.user.id, socket.iep.id)]):
+            continue
+        if socket.listening:
+            _beat_one(socket, seqs, frames)

@@ -1,7 +1,6 @@
 """The database reads of the IEP live channel (apps.ieps.consumers, apps.ieps.fanout). They run
 in the thread pool, not on Django's one thread for sync code: hundreds of sockets re-checking
 access must not queue in front of the requests that write comments."""
-import asyncio
 import time
 from functools import partial
 
@@ -15,6 +14,7 @@ from .selectors import (
     event_redacted_now,
     events_after,
     iep_and_standing_for,
+    ieps_and_standings_for,
 )
 
 reads = partial(database_sync_to_async, thread_sensitive=False)
@@ -41,18 +41,18 @@ def access(user, iep_id):
         return None
 
 
-# A periodic re-check of the same person on the same IEP, asked by several of their sockets at
-# once (tabs, devices), is read once. Checks pushed by a revocation never join an earlier read.
-_checks_in_flight: dict[tuple[int, int], asyncio.Future] = {}
+@reads
+def accesses(pairs):
+    """access() for many (user, IEP id) pairs, keyed by (user id, IEP id), in four queries
+    whatever their number: the periodic re-check of every socket due in the same second. With
+    one read per socket, 10,000 idle sockets re-checked every 4-5 minutes cost more CPU than all
+    their heartbeats (bench/idle.py)."""
+    from apps.accounts.models import User
 
-
-async def access_shared(user, iep_id):
-    key = (user.id, iep_id)
-    running = _checks_in_flight.get(key)
-    if running is None:
-        running = _checks_in_flight[key] = asyncio.ensure_future(access(user, iep_id))
-        running.add_done_callback(lambda _f: _checks_in_flight.pop(key, None))
-    return await asyncio.shield(running)
+    pairs = list(pairs)
+    fresh = {u.id: u for u in User.objects.filter(id__in={user.id for user, _iep_id in pairs}, is_active=True)}
+    found = ieps_and_standings_for([(fresh[user.id], iep_id) for user, iep_id in pairs if user.id in fresh])
+    return {(user.id, iep_id): found.get((user.id, iep_id)) for user, iep_id in pairs}
 
 
 @reads

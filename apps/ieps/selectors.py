@@ -4,7 +4,7 @@ from django.db.models import Count, Q, QuerySet
 from apps.core.errors import NotFound
 from apps.students.models import Membership, Role, active_membership_q
 from apps.students.selectors import students_visible_to
-from apps.students.standing import Standing, standing_of
+from apps.students.standing import Standing, standing_of, standings_for
 
 from .models import (
     IEP, Event, EvaluatorScope, Position, PositionRecord, Recommendation, RecommendationVersion, Signature, Suggestion,
@@ -39,11 +39,35 @@ def iep_and_standing_for(user, iep_id) -> tuple[IEP, Standing]:
     if iep is None:
         raise NotFound()
     standing = standing_of(user, iep.student)
-    if not standing.sees_child:
-        raise NotFound()
-    if standing.is_evaluator and not Recommendation.objects.filter(iep=iep, id__in=standing.scope or ()).exists():
+    if not _standing_sees_iep(standing, iep):
         raise NotFound()
     return iep, standing
+
+
+def ieps_and_standings_for(pairs) -> dict[tuple[int, int], tuple[IEP, Standing] | None]:
+    """iep_and_standing_for for many (user, IEP id) pairs at once, keyed by (user id, IEP id), None
+    where it answers 404: three queries whatever their number, plus one per evaluator. The live
+    channel re-checks every socket due in a second this way, not one socket at a time."""
+    pairs = list(pairs)
+    ieps = {iep.id: iep for iep in IEP.objects.select_related("student__district", "student__school")
+            .filter(id__in={iep_id for _user, iep_id in pairs})}
+    standings = standings_for([(user, ieps[iep_id].student) for user, iep_id in pairs if iep_id in ieps])
+    found = {}
+    for user, iep_id in pairs:
+        iep = ieps.get(iep_id)
+        standing = standings.get((user.id, iep.student_id)) if iep is not None else None
+        seen = standing is not None and _standing_sees_iep(standing, iep)
+        found[(user.id, iep_id)] = (iep, standing) if seen else None
+    return found
+
+
+def _standing_sees_iep(standing, iep) -> bool:
+    # An evaluator sees only the IEPs holding a recommendation in their scope.
+    if not standing.sees_child:
+        return False
+    if standing.is_evaluator:
+        return Recommendation.objects.filter(iep=iep, id__in=standing.scope or ()).exists()
+    return True
 
 
 def recommendations_visible_to(user) -> QuerySet[Recommendation]:
