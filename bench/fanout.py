@@ -74,9 +74,9 @@ def api(base, path, payload=None, token=None):
         return json.loads(answer.read())
 
 
-# As README "Running at scale" runs it: uvicorn pings each socket every 60 s (a dead peer is
-# closed within 90 s); the app's own heartbeat (every 40 s) keeps proxies from closing it.
-SERVER_WS_PINGS = ["--ws-ping-interval", "60", "--ws-ping-timeout", "30"]
+# As README "Running at scale" runs it: uvicorn pings each socket every 120 s (a dead peer is
+# closed within 150 s); the app's own heartbeat (every 40 s) keeps proxies from closing it.
+SERVER_WS_PINGS = ["--ws-ping-interval", "120", "--ws-ping-timeout", "30"]
 
 
 def start_server(args, env, layer):

@@ -7,7 +7,7 @@ its RSS, opens `--sockets` (10,000) token-authenticated sockets on the demo IEP 
 them to settle, then reads the server's RSS and its CPU time over `--window` seconds: 300 by
 default, the period of the sockets' access re-checks (WEBSOCKET_ACCESS_CHECK_SECONDS, each due
 every 225-300 s), so every socket's re-check falls in it with its heartbeats (seven) and uvicorn's
-pings (five). A 120-s window that ended before the first re-checks came missed their cost.
+pings (two or three). A 120-s window that ended before the first re-checks came missed their cost.
 
     .venv/bin/python bench/idle.py --sockets 10000
 Writes bench/results/idle-<time>.json.
@@ -140,7 +140,7 @@ if __name__ == "__main__":
     parser.add_argument("--client-procs", type=int, default=2)
     parser.add_argument("--settle", type=float, default=30.0, help="seconds after the last socket opened")
     parser.add_argument("--window", type=float, default=300.0,
-                        help="seconds of CPU measured (an access re-check, seven heartbeats and five pings a socket)")
+                        help="seconds of CPU measured (an access re-check, seven heartbeats and two or three pings a socket)")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--port", type=int, default=8767)
     parser.add_argument("--ws", default="websockets-sansio")
