@@ -7,8 +7,8 @@ the handler registered for the message's type (`register(type, handler)`), which
 local sockets and the message. `write(text)` puts an already encoded frame on a socket without
 waiting for it: a socket whose client reads slowly keeps its own backlog and holds nobody else.
 
-Under uvicorn's sans-I/O WebSocket protocol (`--ws websockets-sansio`, what `make run` and the
-README's scale command use) a frame can also go out as wire bytes made once per event
+Under uvicorn's sans-I/O WebSocket protocol (`--ws websockets-sansio`, what the README's scale
+command and the benches use) a frame can also go out as wire bytes made once per event
 (`wire_frame`): a server's text frame is unmasked, so with no extension negotiated its bytes are
 the same for every socket. Writing them to the socket's transport skips uvicorn's send, which
 per socket built the frame again and ran a coroutine: that was most of what a fan-out cost after
